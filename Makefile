@@ -1,0 +1,146 @@
+# Makefile for the budget engine: build, set-up, tests. Non-recursive except
+# where a target must re-read this file after 'deps' has installed packages.
+# The two commands a newcomer runs are 'make run' and 'make check' (README.md).
+
+CSTD = -std=c11
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wwrite-strings -Wcast-qual -Wpointer-arith \
+       -Wredundant-decls -Wmissing-prototypes -Wmissing-declarations -Wstrict-prototypes \
+       -Wold-style-definition -Wformat=2 -Wvla -Wconversion -Wsign-conversion
+OPT = -O2 -g
+BUILD = build
+
+# WERROR=1 turns warnings into errors ('make check' sets it).
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+# SAN=1 builds the same sources with AddressSanitizer and UBSan, apart in build/san.
+ifeq ($(SAN),1)
+OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+BUILD = build/san
+endif
+
+# Dependencies come from pkg-config. These are '=' (not ':='), so they are
+# read when used, after 'make deps' may have installed them.
+LUA_PC ?= lua5.4
+LPEG_PC ?= lua5.4-lpeg
+LUA_CFLAGS = $(shell pkg-config --cflags $(LUA_PC))
+LUA_LIBS = $(shell pkg-config --libs $(LUA_PC))
+# LPeg is linked statically: the archive Debian's lua-lpeg-dev ships. Its .pc
+# names /usr/lib while the archive sits in the multiarch directory, so the
+# compiler's own search finds it when the .pc's directory does not hold it.
+LPEG_CFLAGS = $(shell pkg-config --cflags $(LPEG_PC))
+LPEG_LIBS = $(firstword $(wildcard $(shell pkg-config --variable=libdir $(LPEG_PC))/lib$(LPEG_PC).a) \
+                        $(shell $(CC) -print-file-name=lib$(LPEG_PC).a))
+# Debian's LPeg archive is not position-independent, so the shared library
+# links Debian's shared LPeg instead (same package); the command and the
+# static library carry LPeg inside them.
+LPEG_SHARED_LIBS = $(shell pkg-config --libs $(LPEG_PC))
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+
+# V=1 shows every command; by default a line per file.
+ifeq ($(V),1)
+Q =
+say = @:
+else
+Q = @
+say = @printf '  %-6s %s\n'
+endif
+
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC -MMD -MP -Iengine $(LUA_CFLAGS) $(LPEG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) -lm $(LDLIBS)
+LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) -lm $(LDLIBS)
+
+# The library: everything but the command's main.
+LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/script.c
+LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ = $(BUILD)/obj/main.o
+
+TEST_NAMES = test_money test_allocate test_document test_hier test_facts test_script test_cli
+TEST_BINS = $(TEST_NAMES:%=$(BUILD)/tests/%)
+
+SONAME = libbudget.so.0
+
+# Debian packages the build and the tests need ('make deps' installs the missing ones).
+DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcmocka-dev clang libclang-rt-dev
+
+.PHONY: all deps run check san tests clean
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/budget $(BUILD)/libbudget.a $(BUILD)/libbudget.so
+
+$(BUILD)/obj/%.o: engine/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libbudget.a: $(LIB_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/libbudget.so: $(LIB_OBJ)
+	$(say) LD $@
+	$(Q)$(CC) $(OPT) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -o $@ $^ $(LDLIBS_SHARED) $(LDFLAGS)
+
+$(BUILD)/budget: $(MAIN_OBJ) $(BUILD)/libbudget.a
+	$(say) LD $@
+	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL) $(LDFLAGS)
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS_ALL) $(CMOCKA_CFLAGS) -Itests -c $< -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbudget.a
+	$(say) LD $@
+	$(Q)$(CC) $(OPT) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS_ALL) $(LDFLAGS)
+
+# Builds the unit tests (and the command the CLI test runs).
+tests: $(TEST_BINS) $(BUILD)/budget
+
+# Installs the Debian packages that are missing: with apt-get as root,
+# otherwise it prints the one line to run and stops.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "deps: apt-get install failed" >&2; exit 1; }; \
+	else \
+	  echo "deps: missing Debian packages; run:" >&2; \
+	  echo "  sudo apt-get install -y$$missing" >&2; \
+	  exit 1; \
+	fi
+
+# Builds, then runs the default scenario (for now: the version and the model's state).
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(BUILD)/budget --version
+	@if [ -f models/sast-2021.lua ]; then \
+	  echo "models/sast-2021.lua: the model issue adds 'budget check' and the default scenario"; \
+	else \
+	  echo "no model yet: models/sast-2021.lua comes with the model (models/sast-2021.txt is its document)"; \
+	fi
+
+# Every test, twice: built with gcc, then with clang under ASan and UBSan; warnings are errors.
+# The last line is the runner's summary of both.
+check: deps
+	@$(MAKE) --no-print-directory WERROR=1 tests
+	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
+	@sh tests/run-tests.sh "build build/san" $(TEST_NAMES)
+
+# The sanitizer build alone, with its tests.
+san: deps
+	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
+	@sh tests/run-tests.sh build/san $(TEST_NAMES)
+
+clean:
+	rm -rf build
+
+-include $(wildcard build/obj/*.d build/tests/*.d build/san/obj/*.d build/san/tests/*.d)

@@ -1,0 +1,125 @@
+/*
+** engine/hier.h
+** Hierarchies (dimensions): trees of members with a code, a name and a parent,
+** and references to members by code, name or path.
+** See LICENSE for copyright and license.
+*/
+#ifndef HIER_H
+#define HIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mem.h"
+#include "status.h"
+
+/*
+** A dimension such as 功能分类: 类 206 科学技术支出 → 款 206 07 科学技术普及 →
+** 项 206 07 01 机构运行. Codes are stored compact ('2060701'); a child's code
+** extends its parent's, and what it adds is its segment, which gives the
+** spaced form '206 07 01'. Codes are unique within a dimension; names are not
+** (行政运行 is both 201 29 01 and 206 01 01), which is why references can fail
+** as ambiguous. Members without a code (资金来源, 支出性质) are named only.
+*/
+typedef struct hier hier;
+
+/* A member's index: members are numbered 0, 1, ... in the order they were added. */
+typedef uint32_t hier_id;
+
+/* No member: the parent of a top-level member, and "every member" in a selection. */
+#define HIER_NONE UINT32_MAX
+
+/* {==================================================================
+** Building
+** =================================================================== */
+
+/* A new empty dimension called 'name'; the caller owns it and frees it with hier_free. */
+budget_status hier_new(const mem_allocator *A, const char *name, hier **out);
+
+/* Frees h and everything it owns; NULL is a no-op. */
+void hier_free(hier *h);
+
+/*
+** Adds a member under 'parent' (HIER_NONE for the top level). 'code' may be
+** NULL or "" for none, and may be spaced ('206 07 01'); it is letters and
+** digits, must extend the parent's code when both have one, and must be new
+** to the dimension (EDUPLICATE). 'name' is non-empty UTF-8 without '/' (the
+** path separator). EINVAL for a bad code, name or parent; ESTATE once sealed.
+*/
+budget_status hier_add(hier *h, hier_id parent, const char *code, const char *name, hier_id *out);
+
+/*
+** Freezes the tree and numbers it in preorder, so that a member's subtree is
+** the range [hier_pre, hier_pre + hier_size). Fact sets need sealed dimensions.
+*/
+budget_status hier_seal(hier *h);
+
+/* }================================================================== */
+
+/* {==================================================================
+** Reading. Strings are borrowed: valid until the next hier_add or hier_free.
+** =================================================================== */
+
+const char *hier_name(const hier *h);
+size_t hier_count(const hier *h);
+bool hier_sealed(const hier *h);
+
+const char *hier_member_name(const hier *h, hier_id id);
+const char *hier_member_code(const hier *h, hier_id id);  /* compact; "" when it has none */
+hier_id hier_parent(const hier *h, hier_id id);
+hier_id hier_first_child(const hier *h, hier_id id);  /* HIER_NONE for a leaf */
+hier_id hier_next_sibling(const hier *h, hier_id id);
+unsigned hier_depth(const hier *h, hier_id id);  /* 0 at the top level */
+bool hier_is_leaf(const hier *h, hier_id id);
+
+/* The code with a space between segments ('206 07 01') into buf; ESPACE if it does not fit. */
+budget_status hier_code_spaced(const hier *h, hier_id id, char *buf, size_t size);
+
+/* The names from the top down, joined by '/' ('科学技术支出/科学技术普及/机构运行'); ESPACE if too long. */
+budget_status hier_path(const hier *h, hier_id id, char *buf, size_t size);
+
+/* Sealed only: the member's place in preorder, and how many members its subtree holds. */
+uint32_t hier_pre(const hier *h, hier_id id);
+uint32_t hier_size(const hier *h, hier_id id);
+
+/* Sealed only: true if 'id' is 'ancestor' or lies beneath it; every member is within HIER_NONE. */
+bool hier_within(const hier *h, hier_id id, hier_id ancestor);
+
+/* }================================================================== */
+
+/* {==================================================================
+** References
+** =================================================================== */
+
+#define HIER_MAX_CANDIDATES 8
+
+/* Why a reference failed: the members it matched (ambiguous) or the nearest names (unknown). */
+typedef struct hier_match {
+  size_t total;                        /* matches in all; may exceed the ones listed */
+  size_t count;                        /* entries in 'ids' */
+  hier_id ids[HIER_MAX_CANDIDATES];
+} hier_match;
+
+/*
+** Finds the member 'ref' names:
+** - a code, compact or spaced at its segments: '206', '206 07 01', '2060701';
+** - a name: '科学技术支出';
+** - a path of names or codes, each the parent of the next, starting anywhere:
+**   '科学技术支出/科学技术普及/机构运行', '群众团体事务/行政运行', '201/行政运行'.
+** Leading and trailing spaces are ignored. On success *out is the member.
+** EAMBIGUOUS: 'why' (may be NULL) lists the members that match, in preorder of
+** addition. ENOTFOUND: 'why' lists the nearest names, closest first.
+*/
+budget_status hier_find(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why);
+
+/*
+** The message for a failed hier_find: for EAMBIGUOUS every candidate with its
+** code and path, for ENOTFOUND the nearest names. Truncated to fit buf.
+*/
+void hier_explain(const hier *h, const char *ref, size_t len, budget_status rc, const hier_match *why,
+                  char *buf, size_t size);
+
+/* }================================================================== */
+
+#endif

@@ -1,0 +1,139 @@
+/*
+** engine/script.c
+** Lua states: allocator with a cap, LPeg preloaded, pcall with a traceback.
+** See LICENSE for copyright and license.
+*/
+#include "script.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "lauxlib.h"
+#include "lua.h"
+#include "lualib.h"
+#include "lua-lpeg.h"
+
+struct script {
+  const mem_allocator *A;
+  lua_State *L;
+  size_t used, limit;
+  bool hit_limit;     /* the last allocation failure was the cap, not the system */
+  char err[1024];
+};
+
+/* lua_Alloc over the engine's allocator, counting bytes against the cap. */
+static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  script *s = ud;
+  void *p;
+  if (ptr == NULL) osize = 0;  /* for a new block Lua passes the object's type here */
+  if (nsize == 0) {
+    s->A->fn(s->A->ud, ptr, osize, 0);
+    s->used -= osize;
+    return NULL;
+  }
+  if (s->limit != 0 && nsize > osize && s->used - osize + nsize > s->limit) {
+    s->hit_limit = true;
+    return NULL;
+  }
+  p = s->A->fn(s->A->ud, ptr, osize, nsize);
+  if (p != NULL) s->used = s->used - osize + nsize;
+  return p;
+}
+
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) msg = luaL_tolstring(L, 1, NULL);  /* an error object that is not a string */
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+/* Opens the libraries inside a protected call, so a memory failure is a status, not a panic. */
+static int open_libs(lua_State *L) {
+  luaL_openlibs(L);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, luaopen_lpeg);
+  lua_setfield(L, -2, "lpeg");
+  return 0;
+}
+
+static void set_err(script *s, const char *msg) {
+  size_t n = strlen(msg);
+  if (n >= sizeof s->err) n = sizeof s->err - 1;
+  memcpy(s->err, msg, n);
+  s->err[n] = '\0';
+}
+
+/* The status for a failed load or pcall, with its message kept. */
+static budget_status fail(script *s, int status) {
+  const char *msg = lua_tostring(s->L, -1);
+  set_err(s, msg ? msg : "(error object is not a string)");
+  lua_pop(s->L, 1);
+  if (status == LUA_ERRMEM) return s->hit_limit ? BUDGET_ELIMIT : BUDGET_ENOMEM;
+  return BUDGET_ESCRIPT;
+}
+
+budget_status script_new(const mem_allocator *A, size_t mem_limit, script **out) {
+  script *s;
+  int status;
+  budget_status rc = mem_zarray(A, 1, sizeof *s, (void **)&s);
+  if (rc) return rc;
+  s->A = A;
+  s->limit = mem_limit;
+  s->L = lua_newstate(l_alloc, s);
+  if (s->L == NULL) {
+    rc = s->hit_limit ? BUDGET_ELIMIT : BUDGET_ENOMEM;
+    mem_free(A, s, 1, sizeof *s);
+    return rc;
+  }
+  lua_pushcfunction(s->L, open_libs);
+  status = lua_pcall(s->L, 0, 0, 0);
+  if (status != LUA_OK) {
+    rc = fail(s, status);
+    script_free(s);
+    return rc;
+  }
+  *out = s;
+  return BUDGET_OK;
+}
+
+void script_free(script *s) {
+  if (s == NULL) return;
+  if (s->L) lua_close(s->L);
+  mem_free(s->A, s, 1, sizeof *s);
+}
+
+/* [-1, +1, e] Calls the chunk at index 1 and converts its first result to a string. */
+static int call_tostring(lua_State *L) {
+  lua_call(L, 0, 1);
+  luaL_tolstring(L, -1, NULL);
+  return 1;
+}
+
+budget_status script_eval(script *s, const char *name, const char *code, size_t len, char *out, size_t size) {
+  lua_State *L = s->L;
+  int base = lua_gettop(L), status;
+  const char *text;
+  size_t n;
+  s->hit_limit = false;
+  lua_pushcfunction(L, msghandler);
+  lua_pushcfunction(L, call_tostring);
+  status = luaL_loadbufferx(L, code, len, name, "t");
+  if (status == LUA_OK) status = lua_pcall(L, 1, 1, base + 1);
+  if (status != LUA_OK) {
+    budget_status rc = fail(s, status);
+    lua_settop(L, base);
+    return rc;
+  }
+  text = lua_tolstring(L, -1, &n);
+  if (size > 0) {
+    if (n >= size) n = size - 1;
+    memcpy(out, text, n);
+    out[n] = '\0';
+  }
+  lua_settop(L, base);
+  return BUDGET_OK;
+}
+
+const char *script_errmsg(const script *s) {
+  return s->err;
+}

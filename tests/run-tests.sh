@@ -1,0 +1,35 @@
+#!/bin/sh
+# Runs the cmocka test executables of one or more builds and prints one summary.
+# usage: run-tests.sh "BUILD_DIR..." TEST_NAME...
+# Each executable runs from the repository root with BUDGET_BIN pointing at its
+# build's command. An executable that exits non-zero without cmocka's summary
+# (a sanitizer report, a crash) counts as one failure.
+set -u
+dirs=$1
+shift
+passed=0
+failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT INT TERM
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+for dir in $dirs; do
+  for name in "$@"; do
+    bin="$dir/tests/$name"
+    echo "== $bin"
+    BUDGET_BIN="$dir/budget" "$bin" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
+    passed=$((passed + ${p:-0}))
+    f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+      echo "!! $bin exited with status $rc"
+      f=1
+    fi
+    failed=$((failed + f))
+  done
+done
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
