@@ -35,6 +35,9 @@ LPEG_LIBS = $(firstword $(wildcard $(shell pkg-config --variable=libdir $(LPEG_P
 # links Debian's shared LPeg instead (same package); the command and the
 # static library carry LPeg inside them.
 LPEG_SHARED_LIBS = $(shell pkg-config --libs $(LPEG_PC))
+# JSON output through cJSON, which keeps object members in the order they are added.
+JSON_CFLAGS = $(shell pkg-config --cflags libcjson)
+JSON_LIBS = $(shell pkg-config --libs libcjson)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
@@ -47,22 +50,28 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC -MMD -MP -Iengine $(LUA_CFLAGS) $(LPEG_CFLAGS) $(CFLAGS)
-LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) -lm $(LDLIBS)
-LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) -lm $(LDLIBS)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC -MMD -MP -Iengine $(LUA_CFLAGS) $(LPEG_CFLAGS) $(JSON_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm $(LDLIBS)
+LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm $(LDLIBS)
 
 # The library: everything but the command's main.
-LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/script.c
-LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o)
+LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/model.c \
+          engine/script.c engine/lbudget.c engine/lmoney.c engine/lmodel.c engine/ltext.c \
+          engine/ljson.c
+LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o
+# The engine's own Lua modules, compiled in as text (engine/luasrc.h).
+LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
-TEST_NAMES = test_money test_allocate test_document test_hier test_facts test_script test_cli
-TEST_BINS = $(TEST_NAMES:%=$(BUILD)/tests/%)
+C_TESTS = test_money test_allocate test_document test_hier test_facts test_script test_cli
+LUA_TESTS = test_model
+TEST_NAMES = $(C_TESTS) $(LUA_TESTS)
+TEST_BINS = $(C_TESTS:%=$(BUILD)/tests/%)
 
 SONAME = libbudget.so.0
 
 # Debian packages the build and the tests need ('make deps' installs the missing ones).
-DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcmocka-dev clang libclang-rt-dev
+DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev
 
 .PHONY: all deps run check san tests clean
 .SECONDARY:
@@ -72,6 +81,28 @@ all: $(BUILD)/budget $(BUILD)/libbudget.a $(BUILD)/libbudget.so
 
 $(BUILD)/obj/%.o: engine/%.c
 	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# build/gen/luasrc.c: each engine/lua/NAME.lua as a byte array, module 'budget.NAME'.
+$(BUILD)/gen/luasrc.c: $(LUA_MODULES) Makefile
+	@mkdir -p $(@D)
+	$(say) GEN $@
+	$(Q){ echo '/* Generated from engine/lua/NAME.lua by the Makefile; do not edit. */'; \
+	  echo '#include "luasrc.h"'; \
+	  i=0; for f in $(LUA_MODULES); do \
+	    echo "static const unsigned char src$$i[] = {"; \
+	    od -An -v -tx1 $$f | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo '0};'; i=$$((i + 1)); \
+	  done; \
+	  echo 'const lua_source lua_sources[] = {'; \
+	  i=0; for f in $(LUA_MODULES); do \
+	    n=$$(basename $$f .lua); \
+	    echo "  {\"budget.$$n\", \"$$f\", (const char *)src$$i, sizeof src$$i - 1},"; i=$$((i + 1)); \
+	  done; \
+	  echo '  {0, 0, 0, 0}};'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/luasrc.o: $(BUILD)/gen/luasrc.c
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
@@ -113,20 +144,17 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
 	    || { echo "deps: apt-get install failed" >&2; exit 1; }; \
 	else \
-	  echo "deps: missing Debian packages; run:" >&2; \
-	  echo "  sudo apt-get install -y$$missing" >&2; \
+	  echo "deps: missing Debian packages; as root, run:" >&2; \
+	  echo "  apt-get install -y$$missing" >&2; \
 	  exit 1; \
 	fi
 
-# Builds, then runs the default scenario (for now: the version and the model's state).
+# Builds, then shows the SAST model: its check and its 部门支出预算总表.
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(BUILD)/budget --version
-	@if [ -f models/sast-2021.lua ]; then \
-	  echo "models/sast-2021.lua: the model issue adds 'budget check' and the default scenario"; \
-	else \
-	  echo "no model yet: models/sast-2021.lua comes with the model (models/sast-2021.txt is its document)"; \
-	fi
+	@$(BUILD)/budget check models/sast-2021.lua
+	@$(BUILD)/budget show models/sast-2021.lua --table 部门支出预算总表
 
 # Every test, twice: built with gcc, then with clang under ASan and UBSan; warnings are errors.
 # The last line is the runner's summary of both.

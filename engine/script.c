@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "lauxlib.h"
+#include "lbudget.h"
 #include "lua.h"
 #include "lualib.h"
-#include "lua-lpeg.h"
 
 struct script {
   const mem_allocator *A;
@@ -47,12 +47,14 @@ static int msghandler(lua_State *L) {
   return 1;
 }
 
-/* Opens the libraries inside a protected call, so a memory failure is a status, not a panic. */
+/*
+** Opens the libraries inside a protected call, so a memory failure is a
+** status, not a panic: the standard ones, then 'budget' (which preloads LPeg
+** and the engine's Lua modules) as a global.
+*/
 static int open_libs(lua_State *L) {
   luaL_openlibs(L);
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  lua_pushcfunction(L, luaopen_lpeg);
-  lua_setfield(L, -2, "lpeg");
+  luaL_requiref(L, "budget", luaopen_budget, 1);
   return 0;
 }
 
@@ -130,6 +132,42 @@ budget_status script_eval(script *s, const char *name, const char *code, size_t 
     memcpy(out, text, n);
     out[n] = '\0';
   }
+  lua_settop(L, base);
+  return BUDGET_OK;
+}
+
+/* [-0, +1, e] Runs require('budget.cli').main(args) and leaves its exit status. */
+static int call_cli(lua_State *L) {
+  int argc = (int)lua_tointeger(L, 1), i;
+  char **argv = lua_touserdata(L, 2);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "budget.cli");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "main");
+  lua_createtable(L, argc, 0);
+  for (i = 1; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_seti(L, -2, i);
+  }
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+budget_status script_cli(script *s, int argc, char **argv, int *exit_status) {
+  lua_State *L = s->L;
+  int base = lua_gettop(L), status;
+  s->hit_limit = false;
+  lua_pushcfunction(L, msghandler);
+  lua_pushcfunction(L, call_cli);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  status = lua_pcall(L, 2, 1, base + 1);
+  if (status != LUA_OK) {
+    budget_status rc = fail(s, status);
+    lua_settop(L, base);
+    return rc;
+  }
+  *exit_status = (int)luaL_optinteger(L, -1, 0);
   lua_settop(L, base);
   return BUDGET_OK;
 }

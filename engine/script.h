@@ -16,8 +16,8 @@ typedef struct script script;
 
 /*
 ** A new Lua state for the engine's own (trusted) Lua code: the standard
-** libraries, and LPeg linked in and preloaded so that 'require "lpeg"' works
-** with no Lua files installed. Every allocation goes through A and the state
+** libraries, the 'budget' module as a global, and LPeg linked in and
+** preloaded so that 'require "lpeg"' works with no Lua files installed. Every allocation goes through A and the state
 ** may hold at most 'mem_limit' bytes (0: no limit). The caller owns the result.
 */
 budget_status script_new(const mem_allocator *A, size_t mem_limit, script **out);
@@ -32,6 +32,13 @@ void script_free(script *s);
 ** ELIMIT when the memory cap stopped it.
 */
 budget_status script_eval(script *s, const char *name, const char *code, size_t len, char *out, size_t size);
+
+/*
+** Runs the command line: require('budget.cli').main{argv[1], ...}, which
+** prints its own output and returns the exit status into *exit_status.
+** ESCRIPT (message in script_errmsg) only for a failure the CLI did not catch.
+*/
+budget_status script_cli(script *s, int argc, char **argv, int *exit_status);
 
 /* The message of the last failure; borrowed, valid until the next call on s. */
 const char *script_errmsg(const script *s);

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Runs the cmocka test executables of one or more builds and prints one summary.
+# Runs the tests of one or more builds and prints one summary.
 # usage: run-tests.sh "BUILD_DIR..." TEST_NAME...
-# Each executable runs from the repository root with BUDGET_BIN pointing at its
-# build's command. An executable that exits non-zero without cmocka's summary
+# A name is a cmocka executable (BUILD_DIR/tests/NAME) or, when tests/lua/NAME.lua
+# exists, a Lua test run by lua5.4 against that build's command. Each runs from
+# the repository root with BUDGET_BIN pointing at its build's command. An executable that exits non-zero without cmocka's summary
 # (a sanitizer report, a crash) counts as one failure.
 set -u
 dirs=$1
@@ -15,9 +16,13 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 for dir in $dirs; do
   for name in "$@"; do
-    bin="$dir/tests/$name"
-    echo "== $bin"
-    BUDGET_BIN="$dir/budget" "$bin" >"$out" 2>&1
+    if [ -f "tests/lua/$name.lua" ]; then
+      bin="lua5.4 tests/lua/$name.lua"
+    else
+      bin="$dir/tests/$name"
+    fi
+    echo "== $bin ($dir)"
+    BUDGET_BIN="$dir/budget" $bin >"$out" 2>&1
     rc=$?
     cat "$out"
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)

@@ -1,0 +1,41 @@
+/*
+** engine/lbudget.h
+** The 'budget' Lua module: its opener and the helpers its binding files share.
+** See LICENSE for copyright and license.
+*/
+#ifndef LBUDGET_H
+#define LBUDGET_H
+
+#include "lua.h"
+
+#include "money.h"
+
+#define MONEY_MT "budget.money"
+#define RATE_MT "budget.rate"
+#define CORE_MT "budget.core"
+
+/* Opens the module: C functions, the engine's embedded Lua modules, LPeg. [-0, +1, e] */
+int luaopen_budget(lua_State *L);
+
+/* Pushes an amount as a budget.money. [-0, +1, m] */
+void lbudget_pushmoney(lua_State *L, money m);
+
+/* The amount at idx: a budget.money, or a string parsed as one; raises otherwise. [-0, +0, v] */
+money lbudget_checkmoney(lua_State *L, int idx);
+
+/* The rate at idx: a budget.rate, a string ('5%', '1/3') or a number as Lua prints it. [-0, +0, v] */
+rate lbudget_checkrate(lua_State *L, int idx);
+
+/* Registers the money and rate types and their constructors into the table on top. [-0, +0, m] */
+void lbudget_open_money(lua_State *L);
+
+/* Registers the text helpers (display width) into the table on top. [-0, +0, m] */
+void lbudget_open_text(lua_State *L);
+
+/* Registers budget.json into the table on top. [-0, +0, m] */
+void lbudget_open_json(lua_State *L);
+
+/* Registers the model core constructor into the table on top. [-0, +0, m] */
+void lbudget_open_core(lua_State *L);
+
+#endif

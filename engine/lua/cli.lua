@@ -1,0 +1,156 @@
+-- engine/lua/cli.lua
+-- The commands of 'budget': arguments in, text out, an exit status back to
+-- main.c. 0 done, 1 violations of severity error, 2 bad input or usage.
+-- See LICENSE for copyright and license.
+
+local C = require "budget.c"
+
+local M = {}
+
+local EXIT_DONE, EXIT_VIOLATIONS, EXIT_BAD = 0, 1, 2
+
+local USAGE = [[
+usage: budget COMMAND [ARGS]
+
+A budget modeling engine: exact money, account hierarchies and Lua what-if scenarios.
+
+commands:
+  check MODEL                       run every rule on the base model
+  show MODEL [--table NAME] [--format table|csv|json|md]
+                                    the published tables, rebuilt from the cells
+options:
+  --version   print the engine's version and the Lua and LPeg it runs
+  --help      print this help
+
+exit status: 0 done, 1 violations of severity error, 2 bad input or usage
+]]
+
+-- A usage or input error: the message on stderr, exit 2.
+local function bad(fmt, ...)
+  io.stderr:write("budget: ", string.format(fmt, ...), "\n")
+  return EXIT_BAD
+end
+
+-- Splits args into positionals and --options (each option takes one value).
+local function parse(args, allowed)
+  local pos, opts = {}, {}
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    local name, value = a:match("^%-%-([%w-]+)=(.*)$")
+    if not name then name = a:match("^%-%-([%w-]+)$") end
+    if name then
+      if not allowed[name] then return nil, string.format("unknown option '--%s'", name) end
+      if value == nil then
+        i = i + 1
+        value = args[i]
+        if value == nil then return nil, string.format("option '--%s' needs a value", name) end
+      end
+      opts[name] = value
+    elseif a:sub(1, 1) == "-" and a ~= "-" then
+      return nil, string.format("unknown option '%s'", a)
+    else
+      pos[#pos + 1] = a
+    end
+    i = i + 1
+  end
+  return pos, opts
+end
+
+local function load_model(path)
+  local ok, m = pcall(C.load, path)
+  if not ok then return nil, tostring(m) end
+  return m
+end
+
+local function cmd_version()
+  local v = require("lpeg").version
+  io.write(string.format("budget %s (%s, LPeg %s)\n", C.version, _VERSION, type(v) == "function" and v() or v))
+  return EXIT_DONE
+end
+
+-- budget check MODEL
+local function cmd_check(args)
+  local pos, opts = parse(args, {})
+  if not pos then return bad("check: %s", opts) end
+  if #pos ~= 1 then return bad("check: expected one model file: budget check MODEL") end
+  local m, err = load_model(pos[1])
+  if not m then return bad("%s", err) end
+  local ok, violations, ran = pcall(require("budget.rules").run, m.rules, m)
+  if not ok then return bad("%s", violations) end
+  local report = require "budget.report"
+  local errors, warnings, broken = 0, 0, {}
+  for _, v in ipairs(violations) do
+    io.write(report.violation(v), "\n")
+    if v.severity == "error" then errors = errors + 1 elseif v.severity == "warning" then warnings = warnings + 1 end
+    broken[v.rule] = true
+  end
+  local nbroken = 0
+  for _ in pairs(broken) do nbroken = nbroken + 1 end
+  if #violations == 0 then
+    io.write(string.format("%s: all %d rules held\n", pos[1], ran))
+  else
+    io.write(string.format("%s: %d violations of %d rules (%d errors, %d warnings); %d rules held\n", pos[1],
+      #violations, nbroken, errors, warnings, ran - nbroken))
+  end
+  return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
+end
+
+-- The view a --table argument names: its name, its title, or its number.
+local function find_view(m, name)
+  for _, v in ipairs(m.views) do
+    if v.name == name or v.title == name or tostring(v.number) == name then return v end
+  end
+end
+
+-- budget show MODEL [--table NAME] [--format FMT]
+local function cmd_show(args)
+  local pos, opts = parse(args, { table = true, format = true })
+  if not pos then return bad("show: %s", opts) end
+  if #pos ~= 1 then return bad("show: expected one model file: budget show MODEL [--table NAME] [--format FMT]") end
+  local report = require "budget.report"
+  local fmt = opts.format or "table"
+  if not report.FORMATS[fmt] then return bad("show: unknown format '%s': expected table, csv, json or md", fmt) end
+  local m, err = load_model(pos[1])
+  if not m then return bad("%s", err) end
+  local views = m.views
+  if opts.table then
+    local v = find_view(m, opts.table)
+    if not v then
+      local names = {}
+      for _, x in ipairs(m.views) do names[#names + 1] = x.name end
+      return bad("show: no table '%s' in %s; the tables are: %s", opts.table, pos[1], table.concat(names, ", "))
+    end
+    views = { v }
+  end
+  local render = require("budget.view").render
+  local out = {}
+  for _, v in ipairs(views) do
+    local ok, grid = pcall(render, m, v)
+    if not ok then return bad("%s: view '%s': %s", pos[1], v.name, grid) end
+    out[#out + 1] = report.view(grid, fmt, m)
+  end
+  io.write(table.concat(out, fmt == "table" and "\n\n" or (fmt == "md" and "\n" or "")))
+  return EXIT_DONE
+end
+
+local COMMANDS = { check = cmd_check, show = cmd_show }
+
+-- The command line, as main.c passes it: {argv[1], ...}. Returns the exit status.
+function M.main(args)
+  local cmd = args[1]
+  if cmd == "--version" then return cmd_version() end
+  if cmd == "--help" or cmd == "-h" or cmd == "help" then
+    io.write(USAGE)
+    return EXIT_DONE
+  end
+  if cmd == nil then
+    io.stderr:write(USAGE)
+    return EXIT_BAD
+  end
+  local f = COMMANDS[cmd]
+  if not f then return bad("unknown command or option '%s'; see 'budget --help'", cmd) end
+  return f { table.unpack(args, 2) }
+end
+
+return M

@@ -1,0 +1,198 @@
+-- engine/lua/report.lua
+-- Writing rendered views and violations as text: an aligned table for a
+-- terminal (CJK characters two columns wide), CSV, JSON and Markdown.
+-- See LICENSE for copyright and license.
+
+local C = require "budget.c"
+
+local M = {}
+
+local ZERO = C.fen(0)
+
+-- {==================================================================
+-- Figures and cells
+-- ===================================================================
+
+-- A figure as the view prints it; blank for zero where the document leaves it blank.
+local function figure(m, grid, fmt)
+  if m == nil then return "" end
+  if type(m) == "number" then return tostring(m) end
+  if fmt ~= "csv" and fmt ~= "json" and m == ZERO then return "" end
+  local unit = grid.unit
+  return m:format { unit = unit == "元" and "元" or unit, decimals = grid.decimals,
+                    grouping = fmt ~= "csv" and fmt ~= "json", suffix = false }
+end
+
+-- One block's lines of cells (strings), with which cells are numbers (right-aligned).
+local function block_cells(grid, gb, fmt)
+  local header, numeric, lines = {}, {}, {}
+  local has_code = gb.code_label ~= nil
+  if has_code then header[#header + 1] = gb.code_label; numeric[#numeric + 1] = false end
+  header[#header + 1] = gb.name_label; numeric[#numeric + 1] = false
+  for _, c in ipairs(gb.columns) do header[#header + 1] = c; numeric[#numeric + 1] = true end
+  for _, row in ipairs(gb.rows) do
+    local cells = {}
+    if has_code then cells[#cells + 1] = row.kind == "member" and row.code or row.label end
+    if row.kind == "member" then
+      local indent = (fmt == "table" and row.depth) and string.rep("  ", row.depth) or ""
+      cells[#cells + 1] = has_code and (indent .. row.label) or row.label
+    elseif not has_code then
+      cells[#cells + 1] = row.label
+    else
+      cells[#cells + 1] = ""
+    end
+    for c = 1, #gb.columns do cells[#cells + 1] = figure(row.values[c], grid, fmt) end
+    lines[#lines + 1] = cells
+  end
+  return header, numeric, lines
+end
+
+-- The blocks of a grid laid side by side: header, numeric flags, and lines of cells.
+-- A shorter block is padded with empty lines before its last (total) row, as the documents do.
+local function side_by_side(grid, fmt)
+  local header, numeric, parts = {}, {}, {}
+  local height = 0
+  for i, gb in ipairs(grid.blocks) do
+    local h, n, lines = block_cells(grid, gb, fmt)
+    parts[i] = { header = h, lines = lines, width = #h, total_last = #gb.rows > 0 and gb.rows[#gb.rows].kind ~= "member"
+                 and #grid.blocks > 1 }
+    for _, x in ipairs(h) do header[#header + 1] = x end
+    for _, x in ipairs(n) do numeric[#numeric + 1] = x end
+    if #lines > height then height = #lines end
+  end
+  local out = {}
+  for r = 1, height do out[r] = {} end
+  for _, p in ipairs(parts) do
+    local lines = p.lines
+    if #lines < height and p.total_last then  -- pad before the total row
+      local last = table.remove(lines)
+      while #lines < height - 1 do lines[#lines + 1] = {} end
+      lines[#lines + 1] = last
+    end
+    for r = 1, height do
+      local src = lines[r] or {}
+      for c = 1, p.width do out[r][#out[r] + 1] = src[c] or "" end
+    end
+  end
+  return header, numeric, out
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- Formats
+-- ===================================================================
+
+local function subtitle(grid, model)
+  local dept = model and (model.info.department or model.info.name)
+  return string.format("%s单位：%s", dept and ("编制部门：" .. dept .. " ") or "", grid.unit)
+end
+
+local function pad(s, width, right)
+  local fill = string.rep(" ", width - C.width(s))
+  return right and (fill .. s) or (s .. fill)
+end
+
+-- An aligned table for a terminal.
+local function as_table(grid, model)
+  local header, numeric, lines = side_by_side(grid, "table")
+  local widths = {}
+  for c, h in ipairs(header) do widths[c] = C.width(h) end
+  for _, cells in ipairs(lines) do
+    for c, s in ipairs(cells) do
+      local w = C.width(s)
+      if w > widths[c] then widths[c] = w end
+    end
+  end
+  local function line(cells)
+    local parts = {}
+    for c = 1, #header do parts[c] = pad(cells[c] or "", widths[c], numeric[c]) end
+    return (table.concat(parts, "  "):gsub("%s+$", ""))
+  end
+  local out = { grid.title, subtitle(grid, model), "" }
+  local titles = {}
+  for _, gb in ipairs(grid.blocks) do if gb.title then titles[#titles + 1] = gb.title end end
+  if #titles > 0 then out[#out + 1] = table.concat(titles, "    ") end
+  out[#out + 1] = line(header)
+  for _, cells in ipairs(lines) do out[#out + 1] = line(cells) end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function csv_field(s)
+  if s:find('[,"\n\r]') then return '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+-- RFC 4180 CSV: a header line, then a line per row; figures without separators, zero as 0.
+local function as_csv(grid)
+  local header, _, lines = side_by_side(grid, "csv")
+  local out = {}
+  local function line(cells)
+    local f = {}
+    for c = 1, #header do f[c] = csv_field(cells[c] or "") end
+    out[#out + 1] = table.concat(f, ",")
+  end
+  line(header)
+  for _, cells in ipairs(lines) do line(cells) end
+  return table.concat(out, "\r\n") .. "\r\n"
+end
+
+-- A Markdown table.
+local function as_md(grid, model)
+  local header, numeric, lines = side_by_side(grid, "md")
+  local out = { "### " .. grid.title, "", subtitle(grid, model), "" }
+  local function line(cells)
+    local f = {}
+    for c = 1, #header do f[c] = (cells[c] or ""):gsub("|", "\\|") end
+    out[#out + 1] = "| " .. table.concat(f, " | ") .. " |"
+  end
+  line(header)
+  local rule = {}
+  for c = 1, #header do rule[c] = numeric[c] and "---:" or "---" end
+  out[#out + 1] = "| " .. table.concat(rule, " | ") .. " |"
+  for _, cells in ipairs(lines) do line(cells) end
+  return table.concat(out, "\n") .. "\n"
+end
+
+-- The grid as a JSON-ready value: figures as decimal strings in the view's unit.
+local function as_value(grid)
+  local blocks = {}
+  for i, gb in ipairs(grid.blocks) do
+    local rows = {}
+    for r, row in ipairs(gb.rows) do
+      local vals = {}
+      for c = 1, #gb.columns do vals[c] = figure(row.values[c], grid, "json") end
+      rows[r] = { code = row.kind == "member" and row.code or nil, name = row.label, kind = row.kind,
+                  depth = row.depth, values = vals }
+    end
+    blocks[i] = { title = gb.title, columns = gb.columns, rows = rows }
+  end
+  return { name = grid.name, title = grid.title, unit = grid.unit, decimals = grid.decimals, blocks = blocks }
+end
+M.as_value = as_value
+
+M.FORMATS = { table = true, csv = true, json = true, md = true }
+
+-- A rendered view in one format: "table", "csv", "json" or "md".
+function M.view(grid, fmt, model)
+  if fmt == "csv" then return as_csv(grid) end
+  if fmt == "json" then return C.json(as_value(grid), true) .. "\n" end
+  if fmt == "md" then return as_md(grid, model) end
+  return as_table(grid, model)
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- Violations
+-- ===================================================================
+
+-- One line per violation: severity, rule, members, found, expected, difference, why.
+function M.violation(v)
+  return string.format("%s: %s: %s: found %s, expected %s, difference %s (%s)", v.severity, v.rule,
+    table.concat(v.members, " / "), tostring(v.found), tostring(v.expected), tostring(v.diff), v.message)
+end
+
+-- }==================================================================
+
+return M

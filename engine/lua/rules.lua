@@ -1,0 +1,345 @@
+-- engine/lua/rules.lua
+-- Rules: checks over a model (and later a scenario), each violation naming
+-- the rule, its severity, the members, the amount found, the amount
+-- expected and the difference. The shapes a model file writes in one line:
+--   view_rules "部门支出预算总表"          the stated figures add up and match the cells
+--   equal("名称", a, b [, {precision = "0.01万元"}])
+--   sum_of("名称", total, {part, ...} [, opts])
+--   at_most("名称", a, b [, opts])
+--   rows_equal("名称", view_a, column_a, view_b, column_b)
+-- where a, b are expressions: total(ref), figure(name), stated(view, row, column).
+-- Kinds: "document" rules compare the cells with what the document states
+-- and judge the base model only; "identity" and "policy" rules judge
+-- scenarios too.
+-- See LICENSE for copyright and license.
+
+local C = require "budget.c"
+
+local M = { shapes = {} }
+local shapes = M.shapes
+
+local ZERO = C.fen(0)
+local SEVERITIES = { error = true, warning = true, info = true }
+
+-- {==================================================================
+-- Expressions
+-- ===================================================================
+
+local Expr = {}
+Expr.__index = Expr
+
+local function expr(label, eval, document)
+  return setmetatable({ label = label, eval = eval, document = document, is_expr = true }, Expr)
+end
+
+local function describe(ref)
+  if type(ref) ~= "table" then return tostring(ref) end
+  local keys = {}
+  for k in pairs(ref) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local parts = {}
+  for _, k in ipairs(keys) do parts[#parts + 1] = string.format("%s=%s", k, tostring(ref[k])) end
+  return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+-- total(ref): the total the cells give for a reference (nil: the main fact set).
+function shapes.total(ref)
+  return expr(ref == nil and "总计" or describe(ref), function(m) return m:total(ref) end, false)
+end
+
+-- figure(name): a scalar the model states on its own (a prose figure, 机关运行经费).
+function shapes.figure(name)
+  return expr(name, function(m) return m:scalar(name) end, true)
+end
+
+-- stated(view, row, column): a figure as the document prints it in a table.
+function shapes.stated(view, row, col)
+  return expr(string.format("%s[%s][%s]", view, row, tostring(col)), function(m)
+    return M.stated_value(m, view, row, col)
+  end, true)
+end
+
+-- A stated figure of a view: row by its key (code or label), column by label or index.
+function M.stated_value(m, vname, rowkey, col)
+  local base = m.base or m
+  local v = base.view_by_name[vname] or error(string.format("no view '%s'", vname), 0)
+  for _, blk in ipairs(v.blocks) do
+    for _, row in ipairs(blk.stated_rows or {}) do
+      if row.key == rowkey then
+        for c, column in ipairs(blk.columns) do
+          if c == col or column.label == col then return row.values[c] end
+        end
+      end
+    end
+  end
+  error(string.format("view '%s' states no figure at row '%s', column '%s'", vname, tostring(rowkey), tostring(col)), 0)
+end
+
+local function as_expr(x)
+  if type(x) == "table" and x.is_expr then return x end
+  if type(x) == "string" then  -- a literal amount
+    local a = C.money(x)
+    return expr(x, function() return a end, true)
+  end
+  error("an expression: total(ref), figure(name), stated(view, row, column) or an amount string", 0)
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- Rule shapes
+-- ===================================================================
+
+local function options(opts)
+  opts = opts or {}
+  if opts.severity and not SEVERITIES[opts.severity] then
+    error(string.format("severity is error, warning or info, not '%s'", tostring(opts.severity)), 0)
+  end
+  local grain = opts.precision and C.money(opts.precision) or nil
+  return opts.severity or "error", grain, opts.kind
+end
+
+local function kind_of(explicit, exprs)
+  if explicit then return explicit end
+  for _, e in ipairs(exprs) do if e.document then return "document" end end
+  return "identity"
+end
+
+-- Compares found with expected at the precision (both rounded to whole grains).
+local function compare(found, expected, grain)
+  if grain then return found:round(grain) == expected:round(grain) end
+  return found == expected
+end
+
+-- equal(name, a, b [, opts]): a = b.
+function shapes.equal(name, a, b, opts)
+  a, b = as_expr(a), as_expr(b)
+  local severity, grain, kind = options(opts)
+  return {
+    is_rule = true, name = name, severity = severity, kind = kind_of(kind, { a, b }),
+    check = function(m, report)
+      local found, expected = a.eval(m), b.eval(m)
+      if not compare(found, expected, grain) then
+        report { members = { a.label, b.label }, found = found, expected = expected }
+      end
+    end,
+  }
+end
+
+-- sum_of(name, total, {parts}): total = Σ parts.
+function shapes.sum_of(name, total, parts, opts)
+  total = as_expr(total)
+  local ps = {}
+  for i, p in ipairs(parts) do ps[i] = as_expr(p) end
+  local severity, grain, kind = options(opts)
+  local all = { total, table.unpack(ps) }
+  return {
+    is_rule = true, name = name, severity = severity, kind = kind_of(kind, all),
+    check = function(m, report)
+      local sum, labels = ZERO, {}
+      for i, p in ipairs(ps) do
+        sum = sum + p.eval(m)
+        labels[i] = p.label
+      end
+      local found = total.eval(m)
+      if not compare(found, sum, grain) then
+        report { members = { total.label, "Σ " .. table.concat(labels, " + ") }, found = found, expected = sum }
+      end
+    end,
+  }
+end
+
+-- at_most(name, a, b): a ≤ b.
+function shapes.at_most(name, a, b, opts)
+  a, b = as_expr(a), as_expr(b)
+  local severity, grain, kind = options(opts)
+  return {
+    is_rule = true, name = name, severity = severity, kind = kind_of(kind, { a, b }),
+    check = function(m, report)
+      local found, limit = a.eval(m), b.eval(m)
+      if grain then found, limit = found:round(grain), limit:round(grain) end
+      if found > limit then
+        report { members = { a.label, b.label }, found = found, expected = limit,
+                 message = string.format("%s must not exceed %s", a.label, b.label) }
+      end
+    end,
+  }
+end
+
+-- Every stated row of view a, with its figure in column ca, equals the same row of view b in
+-- column cb (member rows, by code; total rows are left to view_rules). A row of a that b does not
+-- state is compared with 0.
+function shapes.rows_equal(name, va, ca, vb, cb, opts)
+  local severity = options(opts)
+  return {
+    is_rule = true, name = name, severity = severity, kind = "document",
+    check = function(m, report)
+      local base = m.base or m
+      local function rows(vname, col)
+        local v = base.view_by_name[vname] or error(string.format("no view '%s'", vname), 0)
+        local out, order, found = {}, {}, false
+        for _, blk in ipairs(v.blocks) do  -- member rows only: totals are labelled differently per table
+          for c, column in ipairs(blk.columns) do
+            if blk.dimension and column.label == col then
+              found = true
+              for _, r in ipairs(blk.stated_rows or {}) do
+                if r.key ~= blk.total then
+                  out[r.key] = r.values[c]
+                  order[#order + 1] = r.key
+                end
+              end
+            end
+          end
+        end
+        if not found then error(string.format("view '%s' has no column '%s' over members", vname, col), 0) end
+        return out, order
+      end
+      local a, order = rows(va, ca)
+      local b = rows(vb, cb)
+      for _, key in ipairs(order) do
+        local want = b[key] or ZERO
+        if a[key] ~= want then
+          report { members = { va .. "[" .. key .. "][" .. ca .. "]", vb .. "[" .. key .. "][" .. cb .. "]" },
+                   found = a[key], expected = want }
+        end
+      end
+    end,
+  }
+end
+
+-- The stated rows of a block, by key.
+local function stated_by_key(blk)
+  local t = {}
+  for _, r in ipairs(blk.stated_rows or {}) do t[r.key] = r end
+  return t
+end
+
+-- view_rules(view): the view's stated figures equal the cells, row by row and column by
+-- column; and among themselves each parent row is the sum of its children, the total
+-- row the sum of the top rows, each total column the sum of its parts.
+function shapes.view_rules(vname, opts)
+  local severity = options(opts)
+  return {
+    is_rule = true, name = vname, severity = severity, kind = "document", view = vname,
+    check = function(m, report)
+      local base = m.base or m
+      local v = base.view_by_name[vname] or error(string.format("no view '%s'", vname), 0)
+      local grid = require("budget.view").render(base, v, m)
+      local grain = C.money(string.format("1%s", v.unit))
+      if v.decimals > 0 then grain = C.money(string.format("0.%s1%s", string.rep("0", v.decimals - 1), v.unit)) end
+      for b, gb in ipairs(grid.blocks) do
+        local blk = v.blocks[b]
+        if blk.stated_rows then
+          local stated = stated_by_key(blk)
+          local derived = {}
+          for _, row in ipairs(gb.rows) do
+            derived[row.key] = row
+            local s = stated[row.key]
+            for c, col in ipairs(blk.columns) do
+              local want = s and s.values[c] or ZERO
+              if row.values[c]:round(grain) ~= want then
+                report { members = { row.key .. (row.label ~= row.key and (" " .. row.label) or ""), col.label },
+                         found = row.values[c], expected = want,
+                         message = s and "the cells give another figure than the document states"
+                                 or "the cells give a row the document does not state" }
+              end
+            end
+          end
+          for _, s in ipairs(blk.stated_rows) do
+            if not derived[s.key] then
+              for c, col in ipairs(blk.columns) do
+                if s.values[c] ~= ZERO then
+                  report { members = { tostring(s.key), col.label }, found = ZERO, expected = s.values[c],
+                           message = "the document states a row the cells do not give" }
+                end
+              end
+            end
+          end
+          -- the document's own sums: parent rows and total columns, on the stated figures
+          for _, row in ipairs(gb.rows) do
+            local s = stated[row.key]
+            if s and row.parts then
+              for c, col in ipairs(blk.columns) do
+                if not col.scalar then
+                  local sum = ZERO
+                  for _, p in ipairs(row.parts) do
+                    local ps = stated[gb.rows[p].key]
+                    if ps then sum = sum + ps.values[c] end
+                  end
+                  if sum ~= s.values[c] then
+                    report { members = { row.key, col.label }, found = s.values[c], expected = sum,
+                             message = "a stated row is not the sum of its stated parts" }
+                  end
+                end
+              end
+            end
+          end
+          for _, s in ipairs(blk.stated_rows) do
+            for c, col in ipairs(blk.columns) do
+              if col.parts then
+                local sum = ZERO
+                for _, p in ipairs(col.parts) do sum = sum + s.values[p] end
+                if sum ~= s.values[c] then
+                  report { members = { tostring(s.key), col.label }, found = s.values[c], expected = sum,
+                           message = "a stated total column is not the sum of its columns" }
+                end
+              end
+            end
+          end
+        end
+      end
+    end,
+  }
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- Defining and running rules
+-- ===================================================================
+
+-- The rules one 'rule' declaration (or one shape call) makes.
+function M.define(m, decl, file)
+  local r = decl.spec
+  if not r.is_rule then  -- rule "name" { check = function(m, report) ... end, severity =, kind = }
+    if type(r.check) ~= "function" then
+      error(string.format("%s:%d: rule \"%s\" needs check = function(m, report) ... end", file, decl.line, decl.name), 0)
+    end
+    r = { name = decl.name, severity = r.severity or "error", kind = r.kind or "identity", check = r.check }
+    if not SEVERITIES[r.severity] then
+      error(string.format("%s:%d: rule \"%s\": severity is error, warning or info", file, decl.line, decl.name), 0)
+    end
+  end
+  if r.view and not m.view_by_name[r.view] then
+    error(string.format("%s:%d: view_rules: no view '%s' in the model", file, decl.line, r.view), 0)
+  end
+  r.line = decl.line
+  r.file = file
+  return { r }
+end
+
+-- Runs the rules of 'kinds' (a set; nil: all) on m. Returns the violations in rule order and
+-- the number of rules run. A rule that fails to run raises 'file:line: rule "x": message'.
+function M.run(rules, m, kinds)
+  local out, ran = {}, 0
+  for _, r in ipairs(rules) do
+    if kinds == nil or kinds[r.kind] then
+      ran = ran + 1
+      local function report(v)
+        v.rule, v.severity, v.kind = r.name, r.severity, r.kind
+        v.diff = v.found - v.expected
+        v.message = v.message or "found and expected differ"
+        out[#out + 1] = v
+      end
+      local ok, err = pcall(r.check, m, report)
+      if not ok then
+        error(string.format("%s:%d: rule \"%s\" failed: %s", r.file, r.line, r.name, tostring(err)), 0)
+      end
+    end
+  end
+  return out, ran
+end
+
+-- }==================================================================
+
+return M

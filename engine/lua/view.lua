@@ -1,0 +1,246 @@
+-- engine/lua/view.lua
+-- Views: the published tables as definitions of rows and columns over fact
+-- sets. Rendering one is a query: every figure comes from the cells. A view
+-- also keeps the figures the document states, for the rules to compare.
+-- See LICENSE for copyright and license.
+
+local C = require "budget.c"
+
+local M = {}
+
+local NUMERALS = { "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+                   "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十" }
+
+local function fail(file, line, fmt, ...)
+  error(string.format("%s:%s: ", file, line) .. string.format(fmt, ...), 0)
+end
+
+-- {==================================================================
+-- Definition
+-- ===================================================================
+
+-- Checks a selection {dimension = ref} against the model now, so a bad reference fails at load.
+local function check_sel(m, sel, file, line, what)
+  if sel == nil then return {} end
+  if type(sel) ~= "table" then fail(file, line, "%s: a selection is a table {[\"dimension\"] = \"member\"}", what) end
+  for k, v in pairs(sel) do
+    if k ~= "facts" then
+      local id, why = m:member_in(k, v)
+      if not id then fail(file, line, "%s: %s", what, why) end
+    end
+  end
+  return sel
+end
+
+-- Normalises one block: {facts, filter, rows, columns, stated, title}.
+local function define_block(m, b, top, file, line, vname)
+  local blk = {
+    title = b ~= top and b.title or nil, facts = b.facts or top.facts, filter = check_sel(m, b.filter or top.filter, file, line, vname),
+    code_label = b.code_label, name_label = b.name_label,
+  }
+  if blk.facts and not m.set_by_name[blk.facts] then fail(file, line, "view \"%s\": no fact set '%s'", vname, blk.facts) end
+  -- columns: {label, selection, parts = {...}} or {label, scalar = name}
+  local cols = b.columns or top.columns
+  if type(cols) ~= "table" or #cols == 0 then fail(file, line, "view \"%s\": columns = { {\"label\", {...}}, ... }", vname) end
+  blk.columns = {}
+  for i, c in ipairs(cols) do
+    if type(c) ~= "table" or type(c[1]) ~= "string" then
+      fail(file, line, "view \"%s\": column %d needs a label: {\"label\", {selection}}", vname, i)
+    end
+    local col = { label = c[1], sel = check_sel(m, c[2], file, line, vname), scalar = c.scalar, parts = c.parts }
+    if col.scalar and not m.scalars[col.scalar] then fail(file, line, "view \"%s\": no scalar '%s'", vname, col.scalar) end
+    if not col.scalar and not blk.facts then fail(file, line, "view \"%s\": column '%s' needs facts", vname, col.label) end
+    blk.columns[i] = col
+  end
+  for _, col in ipairs(blk.columns) do  -- 'parts' by label or index become indexes
+    if col.parts == nil and col.label == "合计" then
+      col.parts = {}
+      for j, other in ipairs(blk.columns) do if other ~= col and not other.scalar then col.parts[#col.parts + 1] = j end end
+    elseif col.parts then
+      local idx = {}
+      for _, p in ipairs(col.parts) do
+        local found
+        for j, other in ipairs(blk.columns) do if p == j or p == other.label then found = j end end
+        if not found then fail(file, line, "view \"%s\": column '%s' sums an unknown column '%s'", vname, col.label, tostring(p)) end
+        idx[#idx + 1] = found
+      end
+      col.parts = idx
+    end
+  end
+  -- rows: members of a dimension, or a list of labelled selections
+  local rows = b.rows or top.rows
+  if type(rows) ~= "table" then fail(file, line, "view \"%s\": rows = {dimension = \"...\"} or a list of rows", vname) end
+  if rows.dimension then
+    if not m.dim_by_name[rows.dimension] then fail(file, line, "view \"%s\": no dimension '%s'", vname, rows.dimension) end
+    blk.dimension = rows.dimension
+    blk.depth = rows.depth
+    blk.numbered = rows.numbered
+    blk.total = rows.total
+    blk.all = rows.all
+  else
+    blk.rows = {}
+    for i, r in ipairs(rows) do
+      if type(r) ~= "table" or type(r[1]) ~= "string" then
+        fail(file, line, "view \"%s\": row %d needs a label: {\"label\", {selection}}", vname, i)
+      end
+      blk.rows[i] = { label = r[1], sel = check_sel(m, r[2], file, line, vname), parts = r.parts }
+    end
+  end
+  blk.stated = b.stated or (top.blocks == nil and top.stated) or nil
+  return blk
+end
+
+-- Turns a 'view' declaration into a view; the rows the document states are kept as text.
+function M.define(m, decl, src, file)
+  local spec = decl.spec
+  local v = {
+    name = decl.name, line = decl.line, number = spec.number, title = spec.title or decl.name,
+    unit = spec.unit or "元", decimals = spec.decimals, blocks = {},
+  }
+  if not require("budget.model").UNIT_SUFFIX[v.unit] then
+    fail(file, decl.line, "view \"%s\": unit must be 元, 万元 or 亿元", decl.name)
+  end
+  if v.decimals == nil then v.decimals = v.unit == "元" and 0 or 2 end
+  for i, b in ipairs(spec.blocks or { spec }) do
+    v.blocks[i] = define_block(m, b, spec, file, decl.line, decl.name)
+  end
+  -- stated figures, parsed now so a malformed one fails at load with its line
+  local amount_in = require("budget.model").amount_in
+  for _, blk in ipairs(v.blocks) do
+    if blk.stated then
+      local parsed = {}
+      for r, row in ipairs(blk.stated) do
+        local line = decl.line
+        local n = #blk.columns
+        local key, label = row[1], nil
+        local first = 2
+        if blk.dimension and row[1] ~= blk.total and type(row[2]) == "string" and #row == n + 2 then
+          label, first = row[2], 3  -- {code, name, values...}
+        end
+        if #row - first + 1 ~= n then
+          fail(file, decl.line, "view \"%s\": stated row %d ('%s') has %d figures for %d columns", decl.name, r,
+            tostring(row[1]), #row - first + 1, n)
+        end
+        local vals = {}
+        for c = 1, n do
+          local t = row[first + c - 1]
+          if t == "" or t == false then vals[c] = C.fen(0)
+          else
+            local a, why = amount_in(t, v.unit)
+            if not a then fail(file, line, "view \"%s\": stated row '%s': %s", decl.name, tostring(key), why) end
+            vals[c] = a
+          end
+        end
+        parsed[r] = { key = key, label = label, values = vals, text = row }
+      end
+      blk.stated_rows = parsed
+    end
+  end
+  return v
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- Rendering: every figure from the cells
+-- ===================================================================
+
+local function merge(...)
+  local out = {}
+  for i = 1, select("#", ...) do
+    local t = select(i, ...)
+    if t then for k, val in pairs(t) do out[k] = val end end
+  end
+  return out
+end
+
+-- The value of one cell of a block for 'm' (a model or a scenario: anything with :total and :scalar).
+local function value(m, blk, rowsel, col)
+  if col.scalar then return m:scalar(col.scalar) end
+  return m:total(merge({ facts = blk.facts }, blk.filter, rowsel, col.sel))
+end
+
+-- The rows of one block: {key, code, label, depth, kind, values = {money...}, parts = {row indexes}}.
+local function block_rows(m, base, v, blk)
+  local out = {}
+  local function add(row, rowsel)
+    row.values = {}
+    local nonzero = false
+    for c, col in ipairs(blk.columns) do
+      local val = value(m, blk, rowsel, col)
+      row.values[c] = val
+      if not col.scalar and val ~= C.fen(0) then nonzero = true end
+    end
+    row.nonzero = nonzero
+    out[#out + 1] = row
+    return row
+  end
+  if blk.dimension then
+    local by_id, tops = {}, {}
+    local ordinal = 0
+    for _, mem in ipairs(base:members(blk.dimension)) do
+      if blk.depth == nil or mem.depth <= blk.depth then
+        local row = {
+          key = mem.spaced ~= "" and mem.spaced or mem.name, code = mem.spaced, label = mem.name,
+          depth = mem.depth, kind = "member", id = mem.id, parent = mem.parent,
+        }
+        add(row, { [blk.dimension] = mem.id })
+        if not row.nonzero and not blk.all then
+          out[#out] = nil
+        else
+          by_id[mem.id] = #out
+          if mem.depth == 0 then
+            tops[#tops + 1] = #out
+            ordinal = ordinal + 1
+            if blk.numbered then row.label = (NUMERALS[ordinal] or tostring(ordinal)) .. "、" .. mem.name end
+          end
+        end
+      end
+    end
+    for i, row in ipairs(out) do  -- parts of a parent: its children that are shown
+      local p = row.parent and by_id[row.parent]
+      if p and (blk.depth == nil or row.depth <= blk.depth) then
+        out[p].parts = out[p].parts or {}
+        table.insert(out[p].parts, i)
+      end
+    end
+    if blk.total then
+      local row = add({ key = blk.total, label = blk.total, kind = "total", parts = tops }, {})
+      row.nonzero = true
+    end
+  else
+    for _, r in ipairs(blk.rows) do
+      local row = add({ key = r.label, label = r.label, kind = "row" }, r.sel)
+      row.nonzero = true
+      if r.parts then
+        row.parts = {}
+        for _, p in ipairs(r.parts) do
+          for j, other in ipairs(blk.rows) do if other.label == p then row.parts[#row.parts + 1] = j end end
+        end
+      end
+    end
+  end
+  return out
+end
+
+-- Renders view 'v' of model 'base' with the amounts of 'm' (the base itself, or a scenario on it).
+-- The result: {view, title, unit, decimals, blocks = {{title, columns, code_label, name_label, rows}}}.
+function M.render(base, v, m)
+  m = m or base
+  local grid = { view = v, name = v.name, title = v.title, unit = v.unit, decimals = v.decimals, blocks = {} }
+  for i, blk in ipairs(v.blocks) do
+    local labels = {}
+    for c, col in ipairs(blk.columns) do labels[c] = col.label end
+    grid.blocks[i] = {
+      title = blk.title, columns = labels, dimension = blk.dimension,
+      code_label = blk.code_label or (blk.dimension and not blk.numbered and (blk.dimension .. "科目编码")) or nil,
+      name_label = blk.name_label or (blk.dimension and not blk.numbered and (blk.dimension .. "科目名称")) or "项目",
+      rows = block_rows(m, base, v, blk), spec = blk,
+    }
+  end
+  return grid
+end
+
+-- }==================================================================
+
+return M

@@ -1,0 +1,13 @@
+-- expect: 9 rule "总额不超过" failed
+dimension "功能分类" {
+  {"201", "一般公共服务支出"},
+}
+facts "支出" {
+  dims = {"功能分类"},
+  {"201", "100"},
+}
+rule "总额不超过" {
+  check = function(m, report)
+    local t = m:total("不存在的科目")
+  end,
+}

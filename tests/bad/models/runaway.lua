@@ -1,0 +1,2 @@
+-- expect: 2 the model runs too long
+while true do end
