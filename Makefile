@@ -55,7 +55,7 @@ LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm $(LDLIBS)
 LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm $(LDLIBS)
 
 # The library: everything but the command's main.
-LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/model.c \
+LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/model.c engine/scenario.c \
           engine/script.c engine/lbudget.c engine/lmoney.c engine/lmodel.c engine/ltext.c \
           engine/ljson.c
 LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o

@@ -167,14 +167,23 @@ bool facts_selected(const facts *f, size_t cell, const hier_id *sel) {
   return true;
 }
 
-budget_status facts_total(const facts *f, const hier_id *sel, money *out) {
+budget_status facts_total_of(const facts *f, const money *amounts, const hier_id *sel, money *out) {
   money acc = 0;
   size_t c;
+  if (amounts == NULL) amounts = f->amounts;
   for (c = 0; c < f->n; c++)
-    if (facts_selected(f, c, sel) && __builtin_add_overflow(acc, f->amounts[c], &acc))
+    if (facts_selected(f, c, sel) && __builtin_add_overflow(acc, amounts[c], &acc))
       return BUDGET_EOVERFLOW;
   *out = acc;
   return BUDGET_OK;
+}
+
+budget_status facts_total(const facts *f, const hier_id *sel, money *out) {
+  return facts_total_of(f, NULL, sel, out);
+}
+
+const money *facts_amounts(const facts *f) {
+  return f->amounts;
 }
 
 budget_status facts_rollup(const facts *f, size_t dim, const hier_id *sel, money *totals) {

@@ -74,6 +74,15 @@ bool facts_selected(const facts *f, size_t cell, const hier_id *sel);
 budget_status facts_total(const facts *f, const hier_id *sel, money *out);
 
 /*
+** Like facts_total, over 'amounts' (one per cell, in cell order) instead of the
+** set's own: a scenario's amounts. NULL means the set's own.
+*/
+budget_status facts_total_of(const facts *f, const money *amounts, const hier_id *sel, money *out);
+
+/* The set's own amounts, one per cell in cell order; borrowed, valid until the next facts_add/put. */
+const money *facts_amounts(const facts *f);
+
+/*
 ** The total of every member of dimension 'dim' within the selection of the
 ** other dimensions (sel[dim] is ignored), in one pass over the cells:
 ** totals[id] for each member id, hier_count(dim) entries, caller's.

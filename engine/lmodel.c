@@ -11,6 +11,9 @@
 
 #include "lauxlib.h"
 #include "model.h"
+#include "scenario.h"
+
+#define OVERLAY_MT "budget.overlay"
 
 typedef struct core {
   model *m;
@@ -277,17 +280,226 @@ static int l_cells(lua_State *L) {
   return 1;
 }
 
+/* {==================================================================
+** Scenario overlays: core:scenario() → overlay; the overlay keeps its core
+** alive through its user value, so the base cannot be freed under it.
+** Operations return true, or nil and a status name for the Lua side to word.
+** =================================================================== */
+
+typedef struct overlay {
+  scenario *s;
+} overlay;
+
+static scenario *checkoverlay(lua_State *L) {
+  overlay *o = luaL_checkudata(L, 1, OVERLAY_MT);
+  if (o->s == NULL) luaL_error(L, "the scenario is closed");
+  return o->s;
+}
+
+static int l_overlay_gc(lua_State *L) {
+  overlay *o = luaL_checkudata(L, 1, OVERLAY_MT);
+  scenario_free(o->s);
+  o->s = NULL;
+  return 0;
+}
+
+static const char *status_name(budget_status rc) {
+  switch (rc) {
+    case BUDGET_EZEROWEIGHTS: return "nothing";
+    case BUDGET_EGRAIN: return "grain";
+    case BUDGET_EOVERFLOW: return "overflow";
+    case BUDGET_ENOMEM: return "memory";
+    default: return status_str(rc);
+  }
+}
+
+/* Pushes true, or nil and the status name. [-0, +1|2, m] */
+static int result(lua_State *L, budget_status rc) {
+  if (rc == BUDGET_OK) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  lua_pushnil(L);
+  lua_pushstring(L, status_name(rc));
+  return 2;
+}
+
+/* Pushes a new overlay userdata for 'sc', whose user value is the core at 'core_idx'. */
+static int pushoverlay(lua_State *L, scenario *sc, int core_idx) {
+  overlay *o = lua_newuserdatauv(L, sizeof *o, 1);
+  o->s = sc;
+  luaL_setmetatable(L, OVERLAY_MT);
+  lua_pushvalue(L, core_idx);
+  lua_setiuservalue(L, -2, 1);
+  return 1;
+}
+
+/* core:scenario() → a new empty overlay on this model [-0, +1, m] */
+static int l_scenario(lua_State *L) {
+  model *m = checkcore(L);
+  scenario *sc;
+  budget_status rc = scenario_new(mem_default(), m, &sc);
+  if (rc) return fail(L, "scenario", rc);
+  return pushoverlay(L, sc, 1);
+}
+
+/* overlay:copy() → a new overlay with the same amounts and holds [-0, +1, m] */
+static int l_ov_copy(lua_State *L) {
+  scenario *s = checkoverlay(L), *c;
+  budget_status rc = scenario_copy(s, &c);
+  if (rc) return fail(L, "scenario", rc);
+  lua_getiuservalue(L, 1, 1);
+  pushoverlay(L, c, lua_gettop(L));
+  return 1;
+}
+
+static const facts *ov_set(lua_State *L, scenario *s, int idx, size_t *set) {
+  const model *m = scenario_base(s);
+  lua_Integer f = luaL_checkinteger(L, idx);
+  luaL_argcheck(L, f >= 0 && (size_t)f < model_nfacts(m), idx, "no such fact set");
+  *set = (size_t)f;
+  return model_facts(m, *set);
+}
+
+/* overlay:total(set, sel) → money [-0, +1, v] */
+static int l_ov_total(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t set;
+  const facts *f = ov_set(L, s, 2, &set);
+  hier_id sel[FACTS_MAX_DIMS];
+  money total;
+  budget_status rc;
+  checkkey(L, f, 3, sel, true);
+  rc = scenario_total(s, set, sel, &total);
+  if (rc) return fail(L, "total", rc);
+  lbudget_pushmoney(L, total);
+  return 1;
+}
+
+/* overlay:add(set, sel, delta) → true | nil, status [-0, +1|2, v] */
+static int l_ov_add(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t set;
+  const facts *f = ov_set(L, s, 2, &set);
+  hier_id sel[FACTS_MAX_DIMS];
+  checkkey(L, f, 3, sel, true);
+  return result(L, scenario_add(s, set, sel, lbudget_checkmoney(L, 4)));
+}
+
+/* overlay:set(set, sel, value) → delta | nil, status [-0, +1|2, v] */
+static int l_ov_set(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t set;
+  const facts *f = ov_set(L, s, 2, &set);
+  hier_id sel[FACTS_MAX_DIMS];
+  money delta;
+  budget_status rc;
+  checkkey(L, f, 3, sel, true);
+  rc = scenario_set(s, set, sel, lbudget_checkmoney(L, 4), &delta);
+  if (rc) return result(L, rc);
+  lbudget_pushmoney(L, delta);
+  return 1;
+}
+
+static const char *const round_modes[] = {"half_away", "half_even", "trunc", "floor", "ceil", NULL};
+
+/* overlay:scale(set, sel, factor [, mode]) → delta | nil, status [-0, +1|2, v] */
+static int l_ov_scale(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t set;
+  const facts *f = ov_set(L, s, 2, &set);
+  hier_id sel[FACTS_MAX_DIMS];
+  money_ctx ctx = {MONEY_ROUND_HALF_AWAY, 0};
+  money delta;
+  rate factor;
+  budget_status rc;
+  checkkey(L, f, 3, sel, true);
+  factor = lbudget_checkrate(L, 4);
+  ctx.round = (money_round)luaL_checkoption(L, 5, "half_away", round_modes);
+  rc = scenario_scale(s, &ctx, set, sel, factor, &delta);
+  if (rc) return result(L, rc);
+  lbudget_pushmoney(L, delta);
+  return 1;
+}
+
+/* overlay:transfer(from_set, from_sel, to_set, to_sel, amount) → true | nil, status [-0, +1|2, v] */
+static int l_ov_transfer(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t fs, ts;
+  const facts *ff = ov_set(L, s, 2, &fs), *tf = ov_set(L, s, 4, &ts);
+  hier_id from[FACTS_MAX_DIMS], to[FACTS_MAX_DIMS];
+  checkkey(L, ff, 3, from, true);
+  checkkey(L, tf, 5, to, true);
+  return result(L, scenario_transfer(s, fs, from, ts, to, lbudget_checkmoney(L, 6)));
+}
+
+/* overlay:hold(set, sel, held) → count [-0, +1, v] */
+static int l_ov_hold(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t set, count;
+  const facts *f = ov_set(L, s, 2, &set);
+  hier_id sel[FACTS_MAX_DIMS];
+  budget_status rc;
+  checkkey(L, f, 3, sel, true);
+  rc = scenario_hold(s, set, sel, lua_toboolean(L, 4), &count);
+  if (rc) return fail(L, "hold", rc);
+  lua_pushinteger(L, (lua_Integer)count);
+  return 1;
+}
+
+/* overlay:cells(set) → {{ids..., amount, changed, held}, ...} in cell order [-0, +1, m] */
+static int l_ov_cells(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t set, c, d;
+  const facts *f = ov_set(L, s, 2, &set);
+  size_t n = facts_count(f), nd = facts_ndims(f);
+  bool only_changed = lua_toboolean(L, 3);
+  lua_Integer k = 0;
+  lua_createtable(L, only_changed ? 0 : (int)n, 0);
+  for (c = 0; c < n; c++) {
+    if (only_changed && !scenario_changed(s, set, c)) continue;
+    lua_createtable(L, (int)nd + 1, 3);
+    for (d = 0; d < nd; d++) {
+      lua_pushinteger(L, (lua_Integer)facts_key(f, c, d));
+      lua_seti(L, -2, (lua_Integer)d + 1);
+    }
+    lbudget_pushmoney(L, scenario_amount(s, set, c));
+    lua_seti(L, -2, (lua_Integer)nd + 1);
+    lbudget_pushmoney(L, facts_amount(f, c));
+    lua_setfield(L, -2, "base");
+    lua_pushboolean(L, scenario_held(s, set, c));
+    lua_setfield(L, -2, "held");
+    lua_pushinteger(L, (lua_Integer)c);
+    lua_setfield(L, -2, "cell");
+    lua_seti(L, -2, ++k);
+  }
+  return 1;
+}
+
+static const luaL_Reg overlay_methods[] = {
+  {"copy", l_ov_copy}, {"total", l_ov_total}, {"add", l_ov_add},   {"set", l_ov_set},     {"scale", l_ov_scale},
+  {"transfer", l_ov_transfer}, {"hold", l_ov_hold}, {"cells", l_ov_cells}, {NULL, NULL}};
+
+/* }================================================================== */
+
 static const luaL_Reg core_methods[] = {
   {"dimension", l_dimension}, {"member", l_member}, {"seal", l_seal},   {"facts", l_facts},
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
-  {NULL, NULL}};
+  {"scenario", l_scenario},   {NULL, NULL}};
 
 void lbudget_open_core(lua_State *L) {
   if (luaL_newmetatable(L, CORE_MT)) {
     lua_pushcfunction(L, l_core_gc);
     lua_setfield(L, -2, "__gc");
     luaL_newlib(L, core_methods);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+  if (luaL_newmetatable(L, OVERLAY_MT)) {
+    lua_pushcfunction(L, l_overlay_gc);
+    lua_setfield(L, -2, "__gc");
+    luaL_newlib(L, overlay_methods);
     lua_setfield(L, -2, "__index");
   }
   lua_pop(L, 1);

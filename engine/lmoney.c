@@ -249,6 +249,37 @@ static int l_money_round(lua_State *L) {
   return 1;
 }
 
+/*
+** budget.percent(part, whole [, decimals]): part / whole as a percentage with
+** 'decimals' places (2 by default), rounded half away from zero: '-5.00%'.
+** nil when whole is zero. [-0, +1, v]
+*/
+static int l_percent(lua_State *L) {
+  money part = lbudget_checkmoney(L, 1), whole = lbudget_checkmoney(L, 2);
+  lua_Integer d = luaL_optinteger(L, 3, 2);
+  money_ctx ctx = {MONEY_ROUND_HALF_AWAY, 0};
+  money scaled;
+  rate r;
+  int64_t scale = 100;
+  money_style st = {MONEY_YUAN, 0, false, MONEY_SUFFIX_NONE};
+  char buf[MONEY_TEXT_MAX + 2];
+  size_t len;
+  luaL_argcheck(L, d >= 0 && d <= 2, 3, "0 to 2 decimals");
+  if (whole == 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  /* 100 × 10^d × part/whole, rounded once: a count of 10^-d percent, written as fen are */
+  st.decimals = (int)d;
+  while (d-- > 0) scale *= 10;
+  if (rate_make(part, whole, &r) || money_mul_rate(&ctx, scale, r, &scaled)) return fail(L, "percent", BUDGET_EOVERFLOW);
+  money_format(NULL, scaled * (st.decimals == 2 ? 1 : st.decimals == 1 ? 10 : 100), &st, buf, sizeof buf - 1, &len);
+  buf[len] = '%';
+  buf[len + 1] = '\0';
+  lua_pushstring(L, buf);
+  return 1;
+}
+
 /* budget.is_money(v) [-0, +1, -] */
 static int l_is_money(lua_State *L) {
   lua_pushboolean(L, luaL_testudata(L, 1, MONEY_MT) != NULL);
@@ -364,7 +395,8 @@ static const luaL_Reg rate_meta[] = {
 static const luaL_Reg rate_methods[] = {{"parts", l_rate_parts}, {NULL, NULL}};
 
 static const luaL_Reg funcs[] = {{"money", l_money_new}, {"fen", l_money_fen_new}, {"is_money", l_is_money},
-                                 {"rate", l_rate_new}, {"allocate", l_allocate}, {NULL, NULL}};
+                                 {"rate", l_rate_new}, {"allocate", l_allocate}, {"percent", l_percent},
+                                 {NULL, NULL}};
 
 static void newtype(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods) {
   luaL_newmetatable(L, name);

@@ -163,9 +163,10 @@ dimension "项目" {
 -- Facts
 -- ===================================================================
 
+-- Amounts are in 元; the grain stays at the fen, so a 5% cut of 69,149,818 is exactly 3,457,490.90.
 facts "支出" {
   dims = {"功能分类", "资金来源", "支出性质"},
-  unit = "元", grain = "1元",
+  unit = "元",
   {"201 29 01", "一般公共预算", "基本支出", "17,473,692"},
   {"201 29 01", "一般公共预算", "项目支出", "100,000"},
   {"206 01 01", "一般公共预算", "项目支出", "1,429,000"},
@@ -193,7 +194,7 @@ facts "支出" {
 
 facts "经济" {
   dims = {"经济分类", "经费类型"},
-  unit = "元", grain = "1元",
+  unit = "元",
   {"301 01", "人员经费", "10,047,504"},
   {"301 02", "人员经费", "12,650,444"},
   {"301 03", "人员经费", "679,133"},
@@ -632,8 +633,8 @@ at_most("预留给小微企业 ≤ 面向中小企业预留", figure "预留给�
 at_most("绩效目标项目资金 ≤ 项目支出", figure "绩效目标项目预算资金", stated(T3, "合计", "项目支出"))
 
 -- On the cells: identities that hold for the base and must hold for every scenario.
-equal("经济分类 = 一般公共预算基本支出", total {facts = "经济"},
-  total {["资金来源"] = "一般公共预算", ["支出性质"] = "基本支出"})
+equal("经济分类 = 一般公共预算基本支出", total({facts = "经济"}, "经济分类合计"),
+  total({["资金来源"] = "一般公共预算", ["支出性质"] = "基本支出"}, "一般公共预算基本支出"))
 sum_of("人员经费 = 工资福利支出 + 对个人和家庭的补助", total {["经费类型"] = "人员经费"},
   {total {["经济分类"] = "301"}, total {["经济分类"] = "303"}})
 sum_of("公用经费 = 商品和服务支出 + 资本性支出", total {["经费类型"] = "公用经费"},
@@ -644,7 +645,27 @@ equal("三公: 公务接待费 = 302 17", total {["三公经费"] = "公务接�
   {precision = "0.01万元"})
 equal("三公: 公务用车运行费 = 公务用车运行维护费", total {["三公经费"] = "运行费"},
   total {["经济分类"] = "302 31"}, {precision = "0.01万元"})
-at_most("机关运行经费 ≤ 公用经费 (cells)", figure "机关运行经费", total {["经费类型"] = "公用经费"})
+at_most("机关运行经费 ≤ 公用经费 (cells)", figure "机关运行经费", total({["经费类型"] = "公用经费"}, "公用经费"),
+  {kind = "identity"})
 at_most("listed projects ≤ 项目支出", total {facts = "项目"}, total {["支出性质"] = "项目支出"})
+
+-- }==================================================================
+
+-- {==================================================================
+-- Policy: what a scenario must respect
+-- ===================================================================
+
+-- 三公经费 must not grow, in all or line by line.
+no_growth("三公经费不增长", total({facts = "三公"}, "三公经费"))
+no_growth("因公出国(境)费不增长", total({["三公经费"] = "因公出国(境)费"}, "因公出国(境)费"))
+no_growth("公务接待费不增长", total({["三公经费"] = "公务接待费"}, "公务接待费"))
+no_growth("公务用车购置及运行费不增长", total({["三公经费"] = "公务用车购置及运行费"}, "公务用车购置及运行费"))
+-- 人员经费 (salaries, social insurance, pensions) should not be cut: a warning, for a person to weigh.
+no_fall("人员经费不减少", total({["经费类型"] = "人员经费"}, "人员经费"), {severity = "warning"})
+-- No cell of any fact set below zero: a cut beyond 100% is allowed, and reported here.
+nonnegative "没有负数"
+-- The economic breakdown must still equal 一般公共预算 basic spending: the identity
+-- "经济分类 = 一般公共预算基本支出" above judges every scenario. Each project still adds
+-- up to its sub-items by construction: a project's total is derived from them.
 
 -- }==================================================================

@@ -15,6 +15,8 @@ usage: budget COMMAND [ARGS]
 A budget modeling engine: exact money, account hierarchies and Lua what-if scenarios.
 
 commands:
+  run SCRIPT [--model MODEL] [--format table|csv|json|md]
+                                    run a scenario script; 'model' is the model in it
   check MODEL                       run every rule on the base model
   show MODEL [--table NAME] [--format table|csv|json|md]
                                     the published tables, rebuilt from the cells
@@ -134,7 +136,62 @@ local function cmd_show(args)
   return EXIT_DONE
 end
 
-local COMMANDS = { check = cmd_check, show = cmd_show }
+-- The environment a scenario script runs in: no io, os, package or debug.
+local function script_env(out)
+  local env = {}
+  for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error", "assert",
+                       "pcall", "xpcall", "setmetatable", "getmetatable", "rawequal", "rawget", "rawset", "rawlen" } do
+    env[k] = _G[k]
+  end
+  env.string, env.table, env.math, env.utf8 = string, table, math, utf8
+  env.budget = C
+  env.print = function(...)
+    local parts = {}
+    for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+    out[#out + 1] = table.concat(parts, "\t") .. "\n"
+  end
+  return env
+end
+
+-- budget run SCRIPT [--model MODEL] [--format FMT]
+local function cmd_run(args)
+  local pos, opts = parse(args, { model = true, format = true })
+  if not pos then return bad("run: %s", opts) end
+  if #pos ~= 1 then return bad("run: expected one script: budget run SCRIPT [--model MODEL] [--format FMT]") end
+  local report = require "budget.report"
+  local fmt = opts.format or "table"
+  if not report.FORMATS[fmt] then return bad("run: unknown format '%s': expected table, csv, json or md", fmt) end
+  local path = pos[1]
+  local f, err = io.open(path, "rb")
+  if not f then return bad("%s: cannot read the script: %s", path, (err:gsub("^.-: ", ""))) end
+  local src = f:read("a")
+  f:close()
+  local out = {}  -- everything the script prints, written only if it finishes
+  local env = script_env(out)
+  if opts.model then
+    local m, e = load_model(opts.model)
+    if not m then return bad("%s", e) end
+    env.model = m
+  end
+  local scenario = require "budget.scenario"
+  scenario.format = fmt
+  scenario.write = function(text) out[#out + 1] = text end
+  local chunk, e = load(src, "=" .. path, "t", env)
+  if not chunk then return bad("%s", e) end
+  local ok, e2 = xpcall(chunk, function(msg) return msg end)
+  if not ok then return bad("%s", type(e2) == "string" and e2 or tostring(e2)) end
+  local errors = 0
+  local ok3, e3 = pcall(function()
+    for _, s in ipairs(scenario.order) do
+      for _, v in ipairs(s:violations()) do if v.severity == "error" then errors = errors + 1 end end
+    end
+  end)
+  if not ok3 then return bad("%s", e3) end
+  io.write(table.concat(out))
+  return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
+end
+
+local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run }
 
 -- The command line, as main.c passes it: {argv[1], ...}. Returns the exit status.
 function M.main(args)

@@ -453,6 +453,17 @@ function Model:members(dimname)
   return d.members
 end
 
+-- The cells of a fact set (by name): {ids..., amount} in cell order.
+function Model:cells(setname)
+  local set = self.set_by_name[setname] or error(string.format("no fact set '%s'", tostring(setname)), 2)
+  return self.core:cells(set.index)
+end
+
+-- base:scenario(name): a what-if overlay on this model (engine/lua/scenario.lua).
+function Model:scenario(name)
+  return require("budget.scenario").new(self, name)
+end
+
 -- }==================================================================
 
 return M

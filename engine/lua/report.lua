@@ -93,28 +93,33 @@ local function pad(s, width, right)
   return right and (fill .. s) or (s .. fill)
 end
 
--- An aligned table for a terminal.
-local function as_table(grid, model)
-  local header, numeric, lines = side_by_side(grid, "table")
+-- Lines of cells as aligned text: numeric columns right-aligned, by display width.
+local function align(lines, numeric)
   local widths = {}
-  for c, h in ipairs(header) do widths[c] = C.width(h) end
   for _, cells in ipairs(lines) do
     for c, s in ipairs(cells) do
       local w = C.width(s)
-      if w > widths[c] then widths[c] = w end
+      if w > (widths[c] or 0) then widths[c] = w end
     end
   end
-  local function line(cells)
+  local out = {}
+  for i, cells in ipairs(lines) do
     local parts = {}
-    for c = 1, #header do parts[c] = pad(cells[c] or "", widths[c], numeric[c]) end
-    return (table.concat(parts, "  "):gsub("%s+$", ""))
+    for c = 1, #widths do parts[c] = pad(cells[c] or "", widths[c], numeric[c]) end
+    out[i] = (table.concat(parts, "  "):gsub("%s+$", ""))
   end
+  return out
+end
+
+-- An aligned table for a terminal.
+local function as_table(grid, model)
+  local header, numeric, lines = side_by_side(grid, "table")
+  table.insert(lines, 1, header)
   local out = { grid.title, subtitle(grid, model), "" }
   local titles = {}
   for _, gb in ipairs(grid.blocks) do if gb.title then titles[#titles + 1] = gb.title end end
   if #titles > 0 then out[#out + 1] = table.concat(titles, "    ") end
-  out[#out + 1] = line(header)
-  for _, cells in ipairs(lines) do out[#out + 1] = line(cells) end
+  for _, l in ipairs(align(lines, numeric)) do out[#out + 1] = l end
   return table.concat(out, "\n") .. "\n"
 end
 
@@ -191,6 +196,144 @@ end
 function M.violation(v)
   return string.format("%s: %s: %s: found %s, expected %s, difference %s (%s)", v.severity, v.rule,
     table.concat(v.members, " / "), tostring(v.found), tostring(v.expected), tostring(v.diff), v.message)
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- A scenario's report
+-- ===================================================================
+
+local SEVERITY_ORDER = { "error", "warning", "info" }
+
+-- Everything a report says, as plain values: totals per changed fact set, changed cells, violations.
+function M.scenario_value(s)
+  local base = s.base
+  local v = {
+    scenario = s.name, model = base.file, model_name = base.info.name, totals = {}, cells = {}, violations = {},
+    counts = { error = 0, warning = 0, info = 0 },
+  }
+  local diff = s:diff()
+  local changed_sets = {}
+  for _, d in ipairs(diff) do changed_sets[d.set] = true end
+  for _, set in ipairs(base.sets) do
+    if changed_sets[set.name] then
+      local function row(label, code, sel)
+        local b, n = base:total(sel), s:total(sel)
+        return { label = label, code = code, base = b, value = n, change = n - b, percent = C.percent(n - b, b) }
+      end
+      local t = { set = set.name, dimension = set.dims[1], unit = "元", rows = { row("总计", "", { facts = set.name }) } }
+      for _, mem in ipairs(base:members(set.dims[1])) do
+        if mem.depth <= 1 then
+          local r = row(mem.name, mem.spaced, { facts = set.name, [set.dims[1]] = mem.id })
+          if r.change ~= ZERO then t.rows[#t.rows + 1] = r end
+        end
+      end
+      v.totals[#v.totals + 1] = t
+    end
+  end
+  for _, d in ipairs(diff) do
+    v.cells[#v.cells + 1] = { set = d.set, cell = d.ref, base = d.base, value = d.value, change = d.delta }
+  end
+  for _, x in ipairs(s:violations()) do
+    v.violations[#v.violations + 1] = { severity = x.severity, rule = x.rule, members = x.members, found = x.found,
+                                        expected = x.expected, difference = x.diff, message = x.message }
+    v.counts[x.severity] = v.counts[x.severity] + 1
+  end
+  return v
+end
+
+local function count_line(v)
+  local total = #v.violations
+  if total == 0 then return "No rule is broken." end
+  return string.format("Violations: %d error%s, %d warning%s%s", v.counts.error, v.counts.error == 1 and "" or "s",
+    v.counts.warning, v.counts.warning == 1 and "" or "s", v.counts.info > 0 and string.format(", %d info", v.counts.info) or "")
+end
+
+local function scenario_text(v, md)
+  local out = {}
+  local function block(lines, numeric)
+    if md then
+      local rule = {}
+      for c = 1, #lines[1] do rule[c] = numeric[c] and "---:" or "---" end
+      table.insert(lines, 2, rule)
+      for _, cells in ipairs(lines) do
+        local f = {}
+        for c = 1, #lines[1] do f[c] = ((cells[c] or ""):gsub("|", "\\|")) end
+        out[#out + 1] = "| " .. table.concat(f, " | ") .. " |"
+      end
+    else
+      for _, l in ipairs(align(lines, numeric)) do out[#out + 1] = l end
+    end
+    out[#out + 1] = ""
+  end
+  if md then
+    out[#out + 1] = "### Scenario: " .. v.scenario
+    out[#out + 1] = ""
+    out[#out + 1] = "Model: " .. v.model .. (v.model_name and (" (" .. v.model_name .. ")") or "")
+  else
+    out[#out + 1] = "Scenario: " .. v.scenario
+    out[#out + 1] = "Model:    " .. v.model .. (v.model_name and (" (" .. v.model_name .. ")") or "")
+  end
+  out[#out + 1] = ""
+  if #v.totals == 0 then out[#out + 1] = "No amount changed."; out[#out + 1] = "" end
+  for _, t in ipairs(v.totals) do
+    out[#out + 1] = string.format("%s by %s (%s)", t.set, t.dimension, t.unit)
+    if md then out[#out + 1] = "" end
+    local lines = { { "code", "name", "base", "scenario", "change", "change %" } }
+    for _, r in ipairs(t.rows) do
+      lines[#lines + 1] = { r.code, r.label, tostring(r.base), tostring(r.value), tostring(r.change), r.percent or "" }
+    end
+    block(lines, { false, false, true, true, true, true })
+  end
+  if #v.cells > 0 then
+    out[#out + 1] = "Changed cells (元)"
+    if md then out[#out + 1] = "" end
+    local lines = { { "set", "cell", "base", "scenario", "change" } }
+    for _, c in ipairs(v.cells) do
+      lines[#lines + 1] = { c.set, c.cell, tostring(c.base), tostring(c.value), tostring(c.change) }
+    end
+    block(lines, { false, false, true, true, true })
+  end
+  out[#out + 1] = count_line(v)
+  for _, sev in ipairs(SEVERITY_ORDER) do
+    for _, x in ipairs(v.violations) do
+      if x.severity == sev then out[#out + 1] = (md and "- " or "") .. M.violation {
+        severity = x.severity, rule = x.rule, members = x.members, found = x.found, expected = x.expected,
+        diff = x.difference, message = x.message } end
+    end
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function scenario_csv(v)
+  local out = { "section,scenario,set,code,name,base,scenario_amount,change,change_percent" }
+  local function line(f)
+    for i, x in ipairs(f) do f[i] = csv_field(tostring(x)) end
+    out[#out + 1] = table.concat(f, ",")
+  end
+  local function plain(m) return m:format { decimals = 2, grouping = false } end
+  for _, t in ipairs(v.totals) do
+    for _, r in ipairs(t.rows) do
+      line { "total", v.scenario, t.set, r.code, r.label, plain(r.base), plain(r.value), plain(r.change), r.percent or "" }
+    end
+  end
+  for _, c in ipairs(v.cells) do
+    line { "cell", v.scenario, c.set, "", c.cell, plain(c.base), plain(c.value), plain(c.change), "" }
+  end
+  for _, x in ipairs(v.violations) do
+    line { "violation:" .. x.severity, v.scenario, x.rule, "", table.concat(x.members, " / "), plain(x.expected),
+           plain(x.found), plain(x.difference), x.message }
+  end
+  return table.concat(out, "\r\n") .. "\r\n"
+end
+
+-- A scenario's report in one format: the same content for a terminal, CSV, JSON or Markdown.
+function M.scenario(s, fmt)
+  local v = M.scenario_value(s)
+  if fmt == "csv" then return scenario_csv(v) end
+  if fmt == "json" then return C.json(v, true) .. "\n" end
+  return scenario_text(v, fmt == "md")
 end
 
 -- }==================================================================

@@ -7,6 +7,7 @@
 --   sum_of("名称", total, {part, ...} [, opts])
 --   at_most("名称", a, b [, opts])
 --   rows_equal("名称", view_a, column_a, view_b, column_b)
+--   no_growth("名称", a), no_fall("名称", a), nonnegative "名称"     (policy: judge scenarios)
 -- where a, b are expressions: total(ref), figure(name), stated(view, row, column).
 -- Kinds: "document" rules compare the cells with what the document states
 -- and judge the base model only; "identity" and "policy" rules judge
@@ -42,9 +43,9 @@ local function describe(ref)
   return "{" .. table.concat(parts, ", ") .. "}"
 end
 
--- total(ref): the total the cells give for a reference (nil: the main fact set).
-function shapes.total(ref)
-  return expr(ref == nil and "总计" or describe(ref), function(m) return m:total(ref) end, false)
+-- total(ref [, label]): the total the cells give for a reference (nil: the main fact set).
+function shapes.total(ref, label)
+  return expr(label or (ref == nil and "总计" or describe(ref)), function(m) return m:total(ref) end, false)
 end
 
 -- figure(name): a scalar the model states on its own (a prose figure, 机关运行经费).
@@ -201,6 +202,63 @@ function shapes.rows_equal(name, va, ca, vb, cb, opts)
         if a[key] ~= want then
           report { members = { va .. "[" .. key .. "][" .. ca .. "]", vb .. "[" .. key .. "][" .. cb .. "]" },
                    found = a[key], expected = want }
+        end
+      end
+    end,
+  }
+end
+
+-- no_growth(name, a): in a scenario, a must not be more than in the base (三公经费).
+function shapes.no_growth(name, a, opts)
+  a = as_expr(a)
+  local severity, grain = options(opts)
+  return {
+    is_rule = true, name = name, severity = severity, kind = "policy",
+    check = function(m, report)
+      if not m.base then return end  -- the base cannot grow against itself
+      local found, limit = a.eval(m), a.eval(m.base)
+      if grain then found, limit = found:round(grain), limit:round(grain) end
+      if found > limit then
+        report { members = { a.label }, found = found, expected = limit,
+                 message = string.format("%s must not grow against the base", a.label) }
+      end
+    end,
+  }
+end
+
+-- no_fall(name, a): in a scenario, a must not be less than in the base (人员经费).
+function shapes.no_fall(name, a, opts)
+  a = as_expr(a)
+  local severity, grain = options(opts)
+  return {
+    is_rule = true, name = name, severity = severity, kind = "policy",
+    check = function(m, report)
+      if not m.base then return end
+      local found, limit = a.eval(m), a.eval(m.base)
+      if grain then found, limit = found:round(grain), limit:round(grain) end
+      if found < limit then
+        report { members = { a.label }, found = found, expected = limit,
+                 message = string.format("%s must not fall below the base", a.label) }
+      end
+    end,
+  }
+end
+
+-- nonnegative(name): no cell of any fact set may be below zero.
+function shapes.nonnegative(name, opts)
+  local severity = options(opts)
+  return {
+    is_rule = true, name = name, severity = severity, kind = "policy",
+    check = function(m, report)
+      local base = m.base or m
+      local label = require("budget.scenario").cell_label
+      for _, set in ipairs(base.sets) do
+        for _, c in ipairs(m:cells(set.name)) do
+          local amount = c[#set.dims + 1]
+          if amount < ZERO then
+            report { members = { set.name, label(base, set, c) }, found = amount, expected = ZERO,
+                     message = "a cell may not be negative" }
+          end
         end
       end
     end,

@@ -1,4 +1,4 @@
--- expect: 6 unknown dimension '资金来源'
+-- expect: 6 facts "支出": unknown dimension '资金来源'
 dimension "功能分类" {
   {"201", "一般公共服务支出"},
 }

@@ -1,0 +1,271 @@
+/*
+** engine/scenario.c
+** Scenario overlays: per fact set, a copy of the amounts made on the first
+** change and a bitset of held cells made on the first hold.
+** See LICENSE for copyright and license.
+*/
+#include "scenario.h"
+
+#include <string.h>
+
+typedef struct overlay {
+  money *amounts;   /* NULL until the set first changes: then every cell's amount */
+  uint8_t *held;    /* NULL until the first hold: a bit per cell */
+} overlay;
+
+struct scenario {
+  const mem_allocator *A;
+  const model *base;
+  size_t nsets;
+  overlay sets[MODEL_MAX_FACTS];
+};
+
+budget_status scenario_new(const mem_allocator *A, const model *base, scenario **out) {
+  scenario *s;
+  budget_status rc = mem_zarray(A, 1, sizeof *s, (void **)&s);
+  if (rc) return rc;
+  s->A = A;
+  s->base = base;
+  s->nsets = model_nfacts(base);
+  *out = s;
+  return BUDGET_OK;
+}
+
+static size_t ncells(const scenario *s, size_t set) {
+  return facts_count(model_facts(s->base, set));
+}
+
+static size_t held_bytes(const scenario *s, size_t set) {
+  return (ncells(s, set) + 7) / 8;
+}
+
+void scenario_free(scenario *s) {
+  size_t i;
+  if (s == NULL) return;
+  for (i = 0; i < s->nsets; i++) {
+    mem_free(s->A, s->sets[i].amounts, ncells(s, i), sizeof(money));
+    mem_free(s->A, s->sets[i].held, held_bytes(s, i), 1);
+  }
+  mem_free(s->A, s, 1, sizeof *s);
+}
+
+budget_status scenario_copy(const scenario *s, scenario **out) {
+  scenario *c;
+  size_t i;
+  budget_status rc = scenario_new(s->A, s->base, &c);
+  if (rc) return rc;
+  for (i = 0; i < s->nsets; i++) {
+    size_t n = ncells(s, i);
+    if (s->sets[i].amounts) {
+      if ((rc = mem_array(s->A, n, sizeof(money), (void **)&c->sets[i].amounts)) != BUDGET_OK) break;
+      memcpy(c->sets[i].amounts, s->sets[i].amounts, n * sizeof(money));
+    }
+    if (s->sets[i].held) {
+      if ((rc = mem_array(s->A, held_bytes(s, i), 1, (void **)&c->sets[i].held)) != BUDGET_OK) break;
+      memcpy(c->sets[i].held, s->sets[i].held, held_bytes(s, i));
+    }
+  }
+  if (rc) {
+    scenario_free(c);
+    return rc;
+  }
+  *out = c;
+  return BUDGET_OK;
+}
+
+const model *scenario_base(const scenario *s) {
+  return s->base;
+}
+
+/* The amounts of a set as the scenario has them: its own copy, or the base's. */
+static const money *amounts_of(const scenario *s, size_t set) {
+  return s->sets[set].amounts ? s->sets[set].amounts : facts_amounts(model_facts(s->base, set));
+}
+
+money scenario_amount(const scenario *s, size_t set, size_t cell) {
+  return amounts_of(s, set)[cell];
+}
+
+bool scenario_changed(const scenario *s, size_t set, size_t cell) {
+  return s->sets[set].amounts != NULL &&
+         s->sets[set].amounts[cell] != facts_amount(model_facts(s->base, set), cell);
+}
+
+bool scenario_held(const scenario *s, size_t set, size_t cell) {
+  const uint8_t *h = s->sets[set].held;
+  return h != NULL && (h[cell / 8] >> (cell % 8) & 1u);
+}
+
+budget_status scenario_total(const scenario *s, size_t set, const hier_id *sel, money *out) {
+  if (set >= s->nsets) return BUDGET_EINVAL;
+  return facts_total_of(model_facts(s->base, set), amounts_of(s, set), sel, out);
+}
+
+/* Makes the set's own copy of its amounts, on its first change. */
+static budget_status own(scenario *s, size_t set) {
+  size_t n = ncells(s, set);
+  budget_status rc;
+  if (s->sets[set].amounts) return BUDGET_OK;
+  rc = mem_array(s->A, n, sizeof(money), (void **)&s->sets[set].amounts);
+  if (rc) return rc;
+  memcpy(s->sets[set].amounts, facts_amounts(model_facts(s->base, set)), n * sizeof(money));
+  return BUDGET_OK;
+}
+
+/*
+** A planned move: the cells it touches and their new amounts, computed whole
+** before anything is written, so that a failure leaves the scenario as it was.
+*/
+typedef struct plan {
+  size_t *cells;
+  money *after;
+  size_t n;
+} plan;
+
+static void plan_free(const scenario *s, plan *p, size_t cap) {
+  mem_free(s->A, p->cells, cap, sizeof *p->cells);
+  mem_free(s->A, p->after, cap, sizeof *p->after);
+}
+
+/* Plans spreading 'delta' over the selection's cells not held. The caller frees with plan_free(cap). */
+static budget_status plan_spread(const scenario *s, size_t set, const hier_id *sel, money delta, plan *p,
+                                 size_t *cap) {
+  const facts *f = model_facts(s->base, set);
+  const money *cur = amounts_of(s, set);
+  size_t c, k = 0;
+  int64_t *weights = NULL;
+  money *parts = NULL;
+  budget_status rc;
+  facts_iter it;
+  p->cells = NULL;
+  p->after = NULL;
+  p->n = 0;
+  *cap = 0;
+  if (delta % facts_grain(f) != 0) return BUDGET_EGRAIN;
+  facts_iter_init(&it, f, sel);
+  while (facts_iter_next(&it, &c))
+    if (!scenario_held(s, set, c)) k++;
+  if (k == 0) return BUDGET_EZEROWEIGHTS;
+  if ((rc = mem_array(s->A, k, sizeof *p->cells, (void **)&p->cells)) != BUDGET_OK ||
+      (rc = mem_array(s->A, k, sizeof *p->after, (void **)&p->after)) != BUDGET_OK ||
+      (rc = mem_array(s->A, k, sizeof *weights, (void **)&weights)) != BUDGET_OK ||
+      (rc = mem_array(s->A, k, sizeof *parts, (void **)&parts)) != BUDGET_OK)
+    goto done;
+  *cap = k;
+  facts_iter_init(&it, f, sel);
+  while (facts_iter_next(&it, &c)) {
+    if (scenario_held(s, set, c)) continue;
+    p->cells[p->n] = c;
+    weights[p->n] = cur[c] > 0 ? cur[c] : 0;  /* what is at zero or below has nothing to give */
+    p->n++;
+  }
+  rc = money_allocate(s->A, delta, weights, k, facts_grain(f), 0, parts);
+  for (c = 0; rc == BUDGET_OK && c < k; c++) rc = money_add(cur[p->cells[c]], parts[c], &p->after[c]);
+done:
+  mem_free(s->A, weights, k, sizeof *weights);
+  mem_free(s->A, parts, k, sizeof *parts);
+  if (rc) {
+    plan_free(s, p, k);
+    p->cells = NULL;
+    p->after = NULL;
+    *cap = 0;
+  }
+  return rc;
+}
+
+static void apply(scenario *s, size_t set, const plan *p) {
+  size_t i;
+  for (i = 0; i < p->n; i++) s->sets[set].amounts[p->cells[i]] = p->after[i];
+}
+
+budget_status scenario_add(scenario *s, size_t set, const hier_id *sel, money delta) {
+  plan p;
+  size_t cap;
+  budget_status rc;
+  if (set >= s->nsets) return BUDGET_EINVAL;
+  if (delta == 0) return BUDGET_OK;
+  if ((rc = plan_spread(s, set, sel, delta, &p, &cap)) != BUDGET_OK) return rc;
+  if ((rc = own(s, set)) == BUDGET_OK) apply(s, set, &p);
+  plan_free(s, &p, cap);
+  return rc;
+}
+
+budget_status scenario_scale(scenario *s, money_ctx *ctx, size_t set, const hier_id *sel, rate factor, money *delta) {
+  money total, moved;
+  rate minus_one = {-1, 1}, change;
+  budget_status rc;
+  if (set >= s->nsets) return BUDGET_EINVAL;
+  if ((rc = scenario_total(s, set, sel, &total)) != BUDGET_OK) return rc;
+  if ((rc = rate_add(factor, minus_one, &change)) != BUDGET_OK) return rc;
+  rc = money_mul_rate_grain(ctx, total, change, facts_grain(model_facts(s->base, set)), &moved);
+  if (rc) return rc;
+  if ((rc = scenario_add(s, set, sel, moved)) != BUDGET_OK) return rc;
+  if (delta) *delta = moved;
+  return BUDGET_OK;
+}
+
+budget_status scenario_set(scenario *s, size_t set, const hier_id *sel, money value, money *delta) {
+  money total, moved;
+  budget_status rc;
+  if (set >= s->nsets) return BUDGET_EINVAL;
+  if ((rc = scenario_total(s, set, sel, &total)) != BUDGET_OK) return rc;
+  if ((rc = money_sub(value, total, &moved)) != BUDGET_OK) return rc;
+  if ((rc = scenario_add(s, set, sel, moved)) != BUDGET_OK) return rc;
+  if (delta) *delta = moved;
+  return BUDGET_OK;
+}
+
+budget_status scenario_transfer(scenario *s, size_t from_set, const hier_id *from, size_t to_set, const hier_id *to,
+                                money amount) {
+  plan out, in;
+  size_t cap_out, cap_in, i;
+  money neg, *olds = NULL;
+  budget_status rc;
+  if (from_set >= s->nsets || to_set >= s->nsets) return BUDGET_EINVAL;
+  if ((rc = money_neg(amount, &neg)) != BUDGET_OK) return rc;
+  if ((rc = plan_spread(s, from_set, from, neg, &out, &cap_out)) != BUDGET_OK) return rc;
+  if ((rc = own(s, from_set)) != BUDGET_OK || (rc = own(s, to_set)) != BUDGET_OK ||
+      (rc = mem_array(s->A, cap_out, sizeof *olds, (void **)&olds)) != BUDGET_OK) {
+    plan_free(s, &out, cap_out);
+    return rc;
+  }
+  /* take out first, then plan putting in from the amounts as they are after it; undo if that fails */
+  for (i = 0; i < out.n; i++) olds[i] = s->sets[from_set].amounts[out.cells[i]];
+  apply(s, from_set, &out);
+  rc = plan_spread(s, to_set, to, amount, &in, &cap_in);
+  if (rc == BUDGET_OK) {
+    apply(s, to_set, &in);
+    plan_free(s, &in, cap_in);
+  } else {
+    for (i = 0; i < out.n; i++) s->sets[from_set].amounts[out.cells[i]] = olds[i];
+  }
+  mem_free(s->A, olds, cap_out, sizeof *olds);
+  plan_free(s, &out, cap_out);
+  return rc;
+}
+
+budget_status scenario_hold(scenario *s, size_t set, const hier_id *sel, bool held, size_t *count) {
+  const facts *f;
+  facts_iter it;
+  size_t c, k = 0;
+  budget_status rc;
+  if (set >= s->nsets) return BUDGET_EINVAL;
+  f = model_facts(s->base, set);
+  if (s->sets[set].held == NULL) {
+    if (!held) {
+      if (count) *count = 0;
+      return BUDGET_OK;
+    }
+    rc = mem_zarray(s->A, held_bytes(s, set), 1, (void **)&s->sets[set].held);
+    if (rc) return rc;
+  }
+  facts_iter_init(&it, f, sel);
+  while (facts_iter_next(&it, &c)) {
+    uint8_t bit = (uint8_t)(1u << (c % 8));
+    if (held) s->sets[set].held[c / 8] |= bit;
+    else s->sets[set].held[c / 8] &= (uint8_t)~bit;
+    k++;
+  }
+  if (count) *count = k;
+  return BUDGET_OK;
+}
