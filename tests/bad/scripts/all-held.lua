@@ -1,0 +1,4 @@
+-- expect: 4 cut 科普活动: the cells of 支出 that are not held sum to zero
+local s = model:scenario("held")
+s:hold("科普活动")
+s:cut("科普活动", "5%")
