@@ -33,6 +33,7 @@ local function expr(label, eval, document)
   return setmetatable({ label = label, eval = eval, document = document, is_expr = true }, Expr)
 end
 
+-- A reference as text: '206', or '{功能分类=206, 支出性质=项目支出}' with its keys in order.
 local function describe(ref)
   if type(ref) ~= "table" then return tostring(ref) end
   local keys = {}
@@ -42,6 +43,8 @@ local function describe(ref)
   for _, k in ipairs(keys) do parts[#parts + 1] = string.format("%s=%s", k, tostring(ref[k])) end
   return "{" .. table.concat(parts, ", ") .. "}"
 end
+
+M.describe = describe
 
 -- total(ref [, label]): the total the cells give for a reference (nil: the main fact set).
 function shapes.total(ref, label)
@@ -208,26 +211,9 @@ function shapes.rows_equal(name, va, ca, vb, cb, opts)
   }
 end
 
--- no_growth(name, a): in a scenario, a must not be more than in the base (三公经费).
-function shapes.no_growth(name, a, opts)
-  a = as_expr(a)
-  local severity, grain = options(opts)
-  return {
-    is_rule = true, name = name, severity = severity, kind = "policy",
-    check = function(m, report)
-      if not m.base then return end  -- the base cannot grow against itself
-      local found, limit = a.eval(m), a.eval(m.base)
-      if grain then found, limit = found:round(grain), limit:round(grain) end
-      if found > limit then
-        report { members = { a.label }, found = found, expected = limit,
-                 message = string.format("%s must not grow against the base", a.label) }
-      end
-    end,
-  }
-end
-
--- no_fall(name, a): in a scenario, a must not be less than in the base (人员经费).
-function shapes.no_fall(name, a, opts)
+-- A policy rule comparing a with its own value in the base: 'worse' says when the scenario's is
+-- worse than the base's. The base itself is never worse than itself.
+local function against_base(name, a, opts, worse, message)
   a = as_expr(a)
   local severity, grain = options(opts)
   return {
@@ -236,12 +222,21 @@ function shapes.no_fall(name, a, opts)
       if not m.base then return end
       local found, limit = a.eval(m), a.eval(m.base)
       if grain then found, limit = found:round(grain), limit:round(grain) end
-      if found < limit then
-        report { members = { a.label }, found = found, expected = limit,
-                 message = string.format("%s must not fall below the base", a.label) }
+      if worse(found, limit) then
+        report { members = { a.label }, found = found, expected = limit, message = string.format(message, a.label) }
       end
     end,
   }
+end
+
+-- no_growth(name, a): in a scenario, a must not be more than in the base (三公经费).
+function shapes.no_growth(name, a, opts)
+  return against_base(name, a, opts, function(x, base) return x > base end, "%s must not grow against the base")
+end
+
+-- no_fall(name, a): in a scenario, a must not be less than in the base (人员经费).
+function shapes.no_fall(name, a, opts)
+  return against_base(name, a, opts, function(x, base) return x < base end, "%s must not fall below the base")
 end
 
 -- nonnegative(name): no cell of any fact set may be below zero.

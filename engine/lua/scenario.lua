@@ -70,15 +70,7 @@ end
 -- Operations
 -- ===================================================================
 
-local function describe(ref)
-  if type(ref) ~= "table" then return tostring(ref) end
-  local keys = {}
-  for k in pairs(ref) do keys[#keys + 1] = k end
-  table.sort(keys)
-  local parts = {}
-  for _, k in ipairs(keys) do parts[#parts + 1] = string.format("%s=%s", k, tostring(ref[k])) end
-  return "{" .. table.concat(parts, ", ") .. "}"
-end
+local describe = rules.describe
 
 -- The status of a failed operation in words, raised at the script's line.
 local function refuse(s, status, what, ref, set, level)
@@ -115,45 +107,44 @@ local function step(s, op, ref, arg, delta, level)
   s.steps[#s.steps + 1] = { op = op, ref = ref, arg = arg, delta = delta, line = line, source = src }
 end
 
+-- One change to one reference: resolves it, applies 'apply' to the overlay, records the step.
+-- Called from the public methods, so its errors point three levels up: at the script.
+local function change(s, op, ref, arg, apply)
+  local set, sel = resolve(s, ref, 3)
+  local delta, status = apply(s.ov, set.index, sel)
+  if not delta then refuse(s, status, op == "add" and "add to" or op, ref, set, 3) end
+  if delta == true then delta = arg end  -- add answers true: it moved by the amount asked
+  step(s, op, ref, arg, delta, 3)
+  return delta
+end
+
 -- s:scale(ref, factor): the total of ref times factor ('95%', '2/3', 0.95); returns the move.
 function Scenario:scale(ref, factor, opts)
-  local set, sel = resolve(self, ref, 2)
   local f = checked(2, C.rate, factor)
-  local delta, status = self.ov:scale(set.index, sel, f, opts and opts.round)
-  if not delta then refuse(self, status, "scale", ref, set, 2) end
-  step(self, "scale", ref, f, delta, 2)
-  return delta
+  local moved = change(self, "scale", ref, f, function(ov, set, sel) return ov:scale(set, sel, f, opts and opts.round) end)
+  return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
 -- s:cut(ref, rate): the same as s:scale(ref, 1 - rate); a cut beyond 100% is allowed (and then
 -- reported by the rule that no cell may be negative).
 function Scenario:cut(ref, by, opts)
   local r = checked(2, C.rate, by)
-  local set, sel = resolve(self, ref, 2)
-  local delta, status = self.ov:scale(set.index, sel, ONE - r, opts and opts.round)
-  if not delta then refuse(self, status, "cut", ref, set, 2) end
-  step(self, "cut", ref, r, delta, 2)
-  return delta
+  local moved = change(self, "cut", ref, r, function(ov, set, sel) return ov:scale(set, sel, ONE - r, opts and opts.round) end)
+  return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
 -- s:set(ref, amount): the total of ref becomes amount; returns the move.
 function Scenario:set(ref, amount)
   local a = checked(2, C.money, amount)
-  local set, sel = resolve(self, ref, 2)
-  local delta, status = self.ov:set(set.index, sel, a)
-  if not delta then refuse(self, status, "set", ref, set, 2) end
-  step(self, "set", ref, a, delta, 2)
-  return delta
+  local moved = change(self, "set", ref, a, function(ov, set, sel) return ov:set(set, sel, a) end)
+  return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
 -- s:add(ref, amount): the total of ref moves by amount (negative to take away).
 function Scenario:add(ref, amount)
   local a = checked(2, C.money, amount)
-  local set, sel = resolve(self, ref, 2)
-  local ok, status = self.ov:add(set.index, sel, a)
-  if not ok then refuse(self, status, "add to", ref, set, 2) end
-  step(self, "add", ref, a, a, 2)
-  return a
+  local moved = change(self, "add", ref, a, function(ov, set, sel) return ov:add(set, sel, a) end)
+  return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
 -- s:transfer(from, to, amount): moves amount from one reference to another, both or neither.

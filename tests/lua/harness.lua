@@ -62,6 +62,22 @@ end
 -- Collapses runs of white space: a line as its words.
 function H.words(s) return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")) end
 
+-- A test for each file matching 'glob' whose first line is '-- expect: LINE MESSAGE': the
+-- command run(file) must exit 2 and say 'budget: FILE:LINE: MESSAGE'.
+function H.expect_files(glob, what, run)
+  local p = io.popen("ls " .. glob)
+  for file in p:lines() do
+    H.test(what .. " " .. file .. ": exit 2, its file and line, what was expected", function()
+      local line, msg = H.read(file):match("^%-%- expect: (%d+) ([^\n]+)")
+      assert(line, file .. ": no '-- expect: LINE MESSAGE' header")
+      local out, status = run(file)
+      if status ~= 2 then error(string.format("%s: exit %s, not 2:\n%s", file, tostring(status), out)) end
+      H.has(out, "budget: " .. file .. ":" .. line .. ": " .. msg, file)
+    end)
+  end
+  p:close()
+end
+
 function H.run()
   local passed, failed = 0, {}
   print(string.format("[==========] Running %d test(s).", #tests))

@@ -160,20 +160,7 @@ H.test("show: an unknown table, format or option is exit 2 with the choices", fu
   H.has(out, "models/none.lua: cannot read the model")
 end)
 
--- Each file in tests/bad/models starts with '-- expect: LINE MESSAGE'; each is a test of its own.
-do
-  local p = io.popen("ls tests/bad/models/*.lua")
-  for file in p:lines() do
-    H.test("bad model " .. file .. ": exit 2, the file, the line and what was expected", function()
-      local line, msg = H.read(file):match("^%-%- expect: (%d+) ([^\n]+)")
-      assert(line, file .. ": no '-- expect: LINE MESSAGE' header")
-      local out, status = H.budget("check", file)
-      if status ~= 2 then error(string.format("%s: exit %s, not 2:\n%s", file, tostring(status), out)) end
-      H.has(out, "budget: " .. file .. ":" .. line .. ": " .. msg, file)
-    end)
-  end
-  p:close()
-end
+H.expect_files("tests/bad/models/*.lua", "bad model", function(file) return H.budget("check", file) end)
 
 H.test("the command needs no Lua files: it runs from any directory", function()
   local here = H.sh("pwd"):gsub("\n", "")

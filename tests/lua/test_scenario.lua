@@ -228,19 +228,8 @@ H.test("a failing script prints no report, only the error", function()
   H.has(out, ":4: '无此科目' is not a member")
 end)
 
--- Each file in tests/bad/scripts starts with '-- expect: LINE MESSAGE'.
-do
-  local p = io.popen("ls tests/bad/scripts/*.lua")
-  for file in p:lines() do
-    H.test("bad script " .. file .. ": exit 2, its file and line, what was expected", function()
-      local line, msg = H.read(file):match("^%-%- expect: (%d+) ([^\n]+)")
-      assert(line, file .. ": no '-- expect: LINE MESSAGE' header")
-      local out, status = H.budget("run", file, "--model", MODEL)
-      if status ~= 2 then error(string.format("%s: exit %s, not 2:\n%s", file, tostring(status), out)) end
-      H.has(out, "budget: " .. file .. ":" .. line .. ": " .. msg, file)
-    end)
-  end
-  p:close()
-end
+H.expect_files("tests/bad/scripts/*.lua", "bad script", function(file)
+  return H.budget("run", file, "--model", MODEL)
+end)
 
 H.run()
