@@ -57,14 +57,14 @@ LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm $(LDLIBS)
 # The library: everything but the command's main.
 LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/model.c engine/scenario.c \
           engine/script.c engine/lbudget.c engine/lmoney.c engine/lmodel.c engine/ltext.c \
-          engine/ljson.c
+          engine/ljson.c engine/lfile.c
 LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o
 # The engine's own Lua modules, compiled in as text (engine/luasrc.h).
 LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
 C_TESTS = test_money test_allocate test_document test_hier test_facts test_script test_cli
-LUA_TESTS = test_model test_scenario
+LUA_TESTS = test_model test_scenario test_import
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS)
 TEST_BINS = $(C_TESTS:%=$(BUILD)/tests/%)
 

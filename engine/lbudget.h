@@ -35,6 +35,9 @@ void lbudget_open_text(lua_State *L);
 /* Registers budget.json into the table on top. [-0, +0, m] */
 void lbudget_open_json(lua_State *L);
 
+/* Registers budget.write_file (atomic writes) into the table on top. [-0, +0, m] */
+void lbudget_open_file(lua_State *L);
+
 /* Registers the model core constructor into the table on top. [-0, +0, m] */
 void lbudget_open_core(lua_State *L);
 

@@ -15,8 +15,11 @@ usage: budget COMMAND [ARGS]
 A budget modeling engine: exact money, account hierarchies and Lua what-if scenarios.
 
 commands:
-  run SCRIPT [--model MODEL] [--format table|csv|json|md]
-                                    run a scenario script; 'model' is the model in it
+  run SCRIPT [--model MODEL] [--format table|csv|json|md] [--trusted]
+                                    run a scenario script; 'model' is the model in it;
+                                    --trusted gives it require, io and os as well
+  import DOCUMENT.txt [-o MODEL.lua]
+                                    a published budget's text into a model
   check MODEL                       run every rule on the base model
   show MODEL [--table NAME] [--format table|csv|json|md]
                                     the published tables, rebuilt from the cells
@@ -155,6 +158,10 @@ end
 
 -- budget run SCRIPT [--model MODEL] [--format FMT]
 local function cmd_run(args)
+  local trusted = false
+  for i = #args, 1, -1 do
+    if args[i] == "--trusted" then trusted = true table.remove(args, i) end
+  end
   local pos, opts = parse(args, { model = true, format = true })
   if not pos then return bad("run: %s", opts) end
   if #pos ~= 1 then return bad("run: expected one script: budget run SCRIPT [--model MODEL] [--format FMT]") end
@@ -168,6 +175,7 @@ local function cmd_run(args)
   f:close()
   local out = {}  -- everything the script prints, written only if it finishes
   local env = script_env(out)
+  if trusted then setmetatable(env, { __index = _G }) end
   if opts.model then
     local m, e = load_model(opts.model)
     if not m then return bad("%s", e) end
@@ -191,7 +199,41 @@ local function cmd_run(args)
   return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
 end
 
-local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run }
+-- budget import DOCUMENT [-o MODEL]: the model on stdout, or written whole to MODEL.
+local function cmd_import(args)
+  local rest, out = {}, nil
+  local i = 1
+  while i <= #args do  -- '-o FILE' as well as '--output FILE'
+    if args[i] == "-o" then
+      out = args[i + 1]
+      if not out then return bad("import: -o needs a file name") end
+      i = i + 2
+    else
+      rest[#rest + 1] = args[i]
+      i = i + 1
+    end
+  end
+  local pos, opts = parse(rest, { output = true })
+  if not pos then return bad("import: %s", opts) end
+  out = out or opts.output
+  if #pos ~= 1 then return bad("import: expected one document: budget import DOCUMENT.txt [-o MODEL.lua]") end
+  local path = pos[1]
+  local f, err = io.open(path, "rb")
+  if not f then return bad("%s: cannot read the document: %s", path, (err:gsub("^.-: ", ""))) end
+  local text = f:read("a")
+  f:close()
+  local ok, model = pcall(require("budget.import").import, text, path)
+  if not ok then return bad("%s", model) end
+  if out then
+    local done, werr = C.write_file(out, model)
+    if not done then return bad("%s", werr) end
+  else
+    io.write(model)
+  end
+  return EXIT_DONE
+end
+
+local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run, import = cmd_import }
 
 -- The command line, as main.c passes it: {argv[1], ...}. Returns the exit status.
 function M.main(args)
