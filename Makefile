@@ -18,6 +18,11 @@ ifeq ($(SAN),1)
 OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 BUILD = build/san
 endif
+# FUZZ=1: the same with libFuzzer's coverage, in build/fuzz (clang only).
+ifeq ($(FUZZ),1)
+OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+BUILD = build/fuzz
+endif
 
 # Dependencies come from pkg-config. These are '=' (not ':='), so they are
 # read when used, after 'make deps' may have installed them.
@@ -73,7 +78,7 @@ SONAME = libbudget.so.0
 # Debian packages the build and the tests need ('make deps' installs the missing ones).
 DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev
 
-.PHONY: all deps run check san tests clean
+.PHONY: all deps run check san tests clean fuzz fuzz-build
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -168,7 +173,25 @@ san: deps
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
 	@sh tests/run-tests.sh build/san $(TEST_NAMES)
 
+# libFuzzer on the importer, for FUZZ_SECONDS (default 60), from the corpus in tests/fuzz
+# and the test documents; what it finds goes to build/fuzz/findings (see tests/fuzz/README.md).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = fuzz_import
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libbudget.a
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL) $(LDFLAGS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/%)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory FUZZ=1 CC=clang fuzz-build
+	@mkdir -p build/fuzz/corpus/import build/fuzz/findings
+	build/fuzz/fuzz_import -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	  -dict=tests/fuzz/import.dict -artifact_prefix=build/fuzz/findings/ -print_final_stats=1 \
+	  build/fuzz/corpus/import tests/fuzz/corpus/import tests/import
+
 clean:
 	rm -rf build
 
--include $(wildcard build/obj/*.d build/tests/*.d build/san/obj/*.d build/san/tests/*.d)
+-include $(wildcard build/obj/*.d build/tests/*.d build/san/obj/*.d build/san/tests/*.d build/fuzz/obj/*.d)
