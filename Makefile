@@ -55,14 +55,14 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC -MMD -MP -Iengine $(LUA_CFLAGS) $(LPEG_CFLAGS) $(JSON_CFLAGS) $(CFLAGS)
-LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm $(LDLIBS)
-LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm $(LDLIBS)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -pthread -fPIC -MMD -MP -Iengine $(LUA_CFLAGS) $(LPEG_CFLAGS) $(JSON_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread $(LDLIBS)
+LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread $(LDLIBS)
 
 # The library: everything but the command's main.
 LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/model.c engine/scenario.c \
           engine/script.c engine/lbudget.c engine/lmoney.c engine/lmodel.c engine/ltext.c \
-          engine/ljson.c engine/lfile.c
+          engine/ljson.c engine/lfile.c engine/batch.c engine/lbatch.c
 LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o
 # The engine's own Lua modules, compiled in as text (engine/luasrc.h).
 LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))

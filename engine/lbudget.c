@@ -53,6 +53,8 @@ int luaopen_budget(lua_State *L) {
   lbudget_open_core(L);
   lbudget_open_json(L);
   lbudget_open_file(L);
+  lbudget_open_batch(L);
+  lbudget_open_sys(L);
   /* the Lua half extends the same table: budget.load and the rest */
   lua_getglobal(L, "require");
   lua_pushstring(L, "budget.init");

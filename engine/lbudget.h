@@ -41,4 +41,19 @@ void lbudget_open_file(lua_State *L);
 /* Registers the model core constructor into the table on top. [-0, +0, m] */
 void lbudget_open_core(lua_State *L);
 
+/* The model of the core userdata at idx; raises if it is not one. [-0, +0, v] */
+struct model *lbudget_checkmodel(lua_State *L, int idx);
+
+/* Registers budget.batch_start (batch runs on worker threads) into the table on top. [-0, +0, m] */
+void lbudget_open_batch(lua_State *L);
+
+/* Registers budget.clock and budget.isatty into the table on top. [-0, +0, m] */
+void lbudget_open_sys(lua_State *L);
+
+/*
+** The registry key under which a host may keep a pointer to a volatile
+** sig_atomic_t that its SIGINT handler sets; batch runs stop when it is set.
+*/
+extern const char lbudget_interrupt_key;
+
 #endif

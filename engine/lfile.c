@@ -66,7 +66,109 @@ static int l_write_file(lua_State *L) {
   return 1;
 }
 
+/* {==================================================================
+** budget.atomic_open(path) → w; w:write(s), w:commit(), w:abort(): a file
+** written bit by bit into a temporary file beside it, that appears under its
+** name whole (fsync, rename) on commit, and never if the writer is aborted or
+** collected first.
+** =================================================================== */
+
+#define WRITER_MT "budget.writer"
+
+typedef struct writer {
+  int fd;          /* -1 once committed or aborted */
+  char *tmp, *path;
+} writer;
+
+static writer *checkwriter(lua_State *L) {
+  writer *w = luaL_checkudata(L, 1, WRITER_MT);
+  if (w->fd < 0) luaL_error(L, "the file is closed");
+  return w;
+}
+
+static void drop(writer *w) {
+  if (w->fd >= 0) {
+    close(w->fd);
+    unlink(w->tmp);
+    w->fd = -1;
+  }
+  free(w->tmp);
+  free(w->path);
+  w->tmp = w->path = NULL;
+}
+
+static int l_writer_gc(lua_State *L) {
+  drop(luaL_checkudata(L, 1, WRITER_MT));
+  return 0;
+}
+
+static int l_atomic_open(lua_State *L) {
+  size_t plen;
+  const char *path = luaL_checklstring(L, 1, &plen);
+  writer *w = lua_newuserdatauv(L, sizeof *w, 0);
+  w->fd = -1;
+  w->tmp = w->path = NULL;
+  luaL_setmetatable(L, WRITER_MT);
+  w->path = malloc(plen + 1);
+  w->tmp = malloc(plen + sizeof ".XXXXXX");
+  if (w->path == NULL || w->tmp == NULL) return luaL_error(L, "out of memory");
+  memcpy(w->path, path, plen + 1);
+  memcpy(w->tmp, path, plen);
+  memcpy(w->tmp + plen, ".XXXXXX", sizeof ".XXXXXX");
+  w->fd = mkstemp(w->tmp);
+  if (w->fd < 0) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+    return 2;
+  }
+  return 1;
+}
+
+static int l_writer_write(lua_State *L) {
+  writer *w = checkwriter(L);
+  size_t len;
+  const char *s = luaL_checklstring(L, 2, &len);
+  if (!write_all(w->fd, s, len)) return luaL_error(L, "%s: cannot write: %s", w->path, strerror(errno));
+  return 0;
+}
+
+static int l_writer_commit(lua_State *L) {
+  writer *w = checkwriter(L);
+  if (fsync(w->fd) != 0 || close(w->fd) != 0) {
+    int saved = errno;
+    w->fd = -1;
+    unlink(w->tmp);
+    return luaL_error(L, "%s: cannot write: %s", w->path, strerror(saved));
+  }
+  w->fd = -1;
+  if (rename(w->tmp, w->path) != 0) {
+    int saved = errno;
+    unlink(w->tmp);
+    return luaL_error(L, "%s: cannot write: %s", w->path, strerror(saved));
+  }
+  return 0;
+}
+
+static int l_writer_abort(lua_State *L) {
+  drop(luaL_checkudata(L, 1, WRITER_MT));
+  return 0;
+}
+
+static const luaL_Reg writer_methods[] = {
+  {"write", l_writer_write}, {"commit", l_writer_commit}, {"abort", l_writer_abort}, {NULL, NULL}};
+
+/* }================================================================== */
+
 void lbudget_open_file(lua_State *L) {
+  if (luaL_newmetatable(L, WRITER_MT)) {
+    lua_pushcfunction(L, l_writer_gc);
+    lua_setfield(L, -2, "__gc");
+    luaL_newlib(L, writer_methods);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_atomic_open);
+  lua_setfield(L, -2, "atomic_open");
   lua_pushcfunction(L, l_write_file);
   lua_setfield(L, -2, "write_file");
 }

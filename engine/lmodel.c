@@ -17,6 +17,7 @@
 
 typedef struct core {
   model *m;
+  bool borrowed;  /* a batch worker's view of the main state's model: not ours to free */
 } core;
 
 static model *checkcore(lua_State *L) {
@@ -53,6 +54,7 @@ static int l_core_new(lua_State *L) {
   core *c = lua_newuserdatauv(L, sizeof *c, 0);
   budget_status rc;
   c->m = NULL;
+  c->borrowed = false;
   luaL_setmetatable(L, CORE_MT);
   rc = model_new(mem_default(), &c->m);
   if (rc) return fail(L, "model", rc);
@@ -61,9 +63,29 @@ static int l_core_new(lua_State *L) {
 
 static int l_core_gc(lua_State *L) {
   core *c = luaL_checkudata(L, 1, CORE_MT);
-  model_free(c->m);
+  if (!c->borrowed) model_free(c->m);
   c->m = NULL;
   return 0;
+}
+
+/*
+** budget.core_borrow(pointer): a core over a model another state owns (a batch
+** worker's); the owner keeps it alive and unchanged while this one lives. [-0, +1, m]
+*/
+static int l_core_borrow(lua_State *L) {
+  core *c;
+  luaL_checktype(L, 1, LUA_TLIGHTUSERDATA);
+  c = lua_newuserdatauv(L, sizeof *c, 0);
+  c->m = lua_touserdata(L, 1);
+  c->borrowed = true;
+  luaL_setmetatable(L, CORE_MT);
+  return 1;
+}
+
+model *lbudget_checkmodel(lua_State *L, int idx) {
+  core *c = luaL_checkudata(L, idx, CORE_MT);
+  if (c->m == NULL) luaL_error(L, "the model is closed");
+  return c->m;
 }
 
 /* core:dimension(name) → index; raises if the name is taken. [-0, +1, v] */
@@ -226,6 +248,28 @@ static int l_members(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)id);
     lua_seti(L, -2, (lua_Integer)hier_pre(h, id) + 1);
   }
+  return 1;
+}
+
+/* core:dim_index(name), core:facts_index(name) → index, or nil [-0, +1, v] */
+static int l_dim_index(lua_State *L) {
+  size_t i;
+  if (model_dim_index(checkcore(L), luaL_checkstring(L, 2), &i) != BUDGET_OK) return 0;
+  lua_pushinteger(L, (lua_Integer)i);
+  return 1;
+}
+
+static int l_facts_index(lua_State *L) {
+  size_t i;
+  if (model_facts_index(checkcore(L), luaL_checkstring(L, 2), &i) != BUDGET_OK) return 0;
+  lua_pushinteger(L, (lua_Integer)i);
+  return 1;
+}
+
+/* core:count(set) → cells in the fact set [-0, +1, v] */
+static int l_count(lua_State *L) {
+  model *m = checkcore(L);
+  lua_pushinteger(L, (lua_Integer)facts_count(model_facts(m, checkset(L, m, 2))));
   return 1;
 }
 
@@ -486,7 +530,8 @@ static const luaL_Reg core_methods[] = {
   {"dimension", l_dimension}, {"member", l_member}, {"seal", l_seal},   {"facts", l_facts},
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
-  {"scenario", l_scenario},   {NULL, NULL}};
+  {"scenario", l_scenario},   {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count},
+  {NULL, NULL}};
 
 void lbudget_open_core(lua_State *L) {
   if (luaL_newmetatable(L, CORE_MT)) {
@@ -505,4 +550,6 @@ void lbudget_open_core(lua_State *L) {
   lua_pop(L, 1);
   lua_pushcfunction(L, l_core_new);
   lua_setfield(L, -2, "core");
+  lua_pushcfunction(L, l_core_borrow);
+  lua_setfield(L, -2, "core_borrow");
 }

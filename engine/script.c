@@ -172,6 +172,91 @@ budget_status script_cli(script *s, int argc, char **argv, int *exit_status) {
   return BUDGET_OK;
 }
 
+/* The registry key of a worker's point function. */
+static const char worker_key = 'w';
+
+/* [-0, +0, e] Calls require('budget.batch').worker with the arguments on the stack and keeps the result. */
+static int call_worker_init(lua_State *L) {
+  int n = lua_gettop(L);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "budget.batch");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "worker");
+  lua_insert(L, 1);
+  lua_pop(L, 1);
+  lua_call(L, n, 1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &worker_key);
+  return 0;
+}
+
+void script_set_interrupt(script *s, volatile sig_atomic_t *flag) {
+  lua_pushlightuserdata(s->L, (void *)(size_t)flag);  /* the binding only reads it */
+  lua_rawsetp(s->L, LUA_REGISTRYINDEX, &lbudget_interrupt_key);
+}
+
+budget_status script_worker_init(script *s, const char *script_path, const char *model_path, void *core,
+                                 const char *const *names, size_t nnames, const char *format) {
+  lua_State *L = s->L;
+  int base = lua_gettop(L), status;
+  size_t i;
+  s->hit_limit = false;
+  lua_pushcfunction(L, msghandler);
+  lua_pushcfunction(L, call_worker_init);
+  lua_pushstring(L, script_path);
+  lua_pushstring(L, model_path);
+  lua_pushlightuserdata(L, core);
+  lua_createtable(L, (int)nnames, 0);
+  for (i = 0; i < nnames; i++) {
+    lua_pushstring(L, names[i]);
+    lua_seti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_pushstring(L, format);
+  status = lua_pcall(L, 5, 0, base + 1);
+  if (status != LUA_OK) {
+    budget_status rc = fail(s, status);
+    lua_settop(L, base);
+    return rc;
+  }
+  lua_settop(L, base);
+  return BUDGET_OK;
+}
+
+/* A copy of the string at idx made with the state's allocator. */
+static budget_status copy_out(script *s, int idx, char **out, size_t *len) {
+  size_t n;
+  const char *text = lua_tolstring(s->L, idx, &n);
+  if (text == NULL) text = "", n = 0;
+  *len = n;
+  return mem_strndup(s->A, text, n, out);
+}
+
+budget_status script_worker_run(script *s, size_t point, const char *const *values, size_t nvalues, char **rows,
+                                size_t *rows_len, char **header, size_t *header_len, int *flags) {
+  lua_State *L = s->L;
+  int base = lua_gettop(L), status;
+  size_t i;
+  budget_status rc;
+  s->hit_limit = false;
+  lua_pushcfunction(L, msghandler);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &worker_key);
+  lua_pushinteger(L, (lua_Integer)point);
+  for (i = 0; i < nvalues; i++) lua_pushstring(L, values[i]);
+  status = lua_pcall(L, (int)nvalues + 1, 3, base + 1);
+  if (status != LUA_OK) {
+    rc = fail(s, status);
+    lua_settop(L, base);
+    return rc;
+  }
+  *flags = (int)lua_tointeger(L, -1);
+  rc = copy_out(s, -3, rows, rows_len);
+  if (rc == BUDGET_OK) {
+    rc = copy_out(s, -2, header, header_len);
+    if (rc) mem_free(s->A, *rows, *rows_len + 1, 1);
+  }
+  lua_settop(L, base);
+  return rc;
+}
+
 const char *script_errmsg(const script *s) {
   return s->err;
 }

@@ -7,6 +7,7 @@
 #ifndef SCRIPT_H
 #define SCRIPT_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "mem.h"
@@ -39,6 +40,27 @@ budget_status script_eval(script *s, const char *name, const char *code, size_t 
 ** ESCRIPT (message in script_errmsg) only for a failure the CLI did not catch.
 */
 budget_status script_cli(script *s, int argc, char **argv, int *exit_status);
+
+/*
+** Makes s a batch worker: require('budget.batch').worker(script, model, core,
+** names, format), which loads the scenario script and the model (over 'core', a
+** shared model the caller keeps alive) once, and keeps the function that runs
+** one point. ESCRIPT with the message on failure.
+*/
+budget_status script_worker_init(script *s, const char *script_path, const char *model_path, void *core,
+                                 const char *const *names, size_t nnames, const char *format);
+
+/* Keeps a pointer to the host's SIGINT flag where the batch binding finds it (NULL to forget it). */
+void script_set_interrupt(script *s, volatile sig_atomic_t *flag);
+
+/*
+** Runs one point: the worker function with the point's number and its
+** parameter values. *rows and *header get copies made with the state's
+** allocator (the caller frees them with mem_free(A, p, len + 1, 1)); *flags
+** gets the worker's flags (1: the point failed; 2: error-severity violations).
+*/
+budget_status script_worker_run(script *s, size_t point, const char *const *values, size_t nvalues, char **rows,
+                                size_t *rows_len, char **header, size_t *header_len, int *flags);
 
 /* The message of the last failure; borrowed, valid until the next call on s. */
 const char *script_errmsg(const script *s);

@@ -18,6 +18,9 @@ commands:
   run SCRIPT [--model MODEL] [--format table|csv|json|md] [--trusted]
                                     run a scenario script; 'model' is the model in it;
                                     --trusted gives it require, io and os as well
+  batch SCRIPT --model MODEL [--param NAME=FROM:TO:STEP | NAME=a,b,c]... [--jobs N]
+        [--shard K/N] [--format csv|jsonl] [-o FILE]
+                                    the script once per point of the parameters, in parallel
   import DOCUMENT.txt [-o MODEL.lua]
                                     a published budget's text into a model
   check MODEL                       run every rule on the base model
@@ -141,6 +144,7 @@ end
 
 -- The environment a scenario script runs in: no io, os, package or debug.
 local function script_env(out)
+  out = out or {}
   local env = {}
   for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error", "assert",
                        "pcall", "xpcall", "setmetatable", "getmetatable", "rawequal", "rawget", "rawset", "rawlen" } do
@@ -233,7 +237,13 @@ local function cmd_import(args)
   return EXIT_DONE
 end
 
-local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run, import = cmd_import }
+M.script_env = script_env
+
+local function cmd_batch(args)
+  return require("budget.batch").command(args, { bad = bad, parse = parse, load_model = load_model })
+end
+
+local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run, import = cmd_import, batch = cmd_batch }
 
 -- The command line, as main.c passes it: {argv[1], ...}. Returns the exit status.
 function M.main(args)

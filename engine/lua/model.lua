@@ -279,8 +279,53 @@ local function build_scalar(m, decl, locate, file)
   m.scalar_list[#m.scalar_list + 1] = s
 end
 
--- Runs a model chunk in its sandbox and builds the model. 'name' is the file for messages.
-local function build(src, file)
+-- Building over a core another state has built from the same file (a batch worker's): the
+-- calls that would add dimensions, members, fact sets and cells find them instead, in the
+-- order they were made, so every index comes out as it did the first time.
+local function replayer(core)
+  local members, cells = {}, {}
+  local R = setmetatable({}, { __index = function(_, k)
+    local f = core[k]
+    return function(_, ...) return f(core, ...) end
+  end })
+  function R.dimension(_, name)
+    local d = core:dim_index(name) or error("the shared model has no dimension '" .. name .. "'", 0)
+    members[d] = 0
+    return d
+  end
+  function R.member(_, dim, _, _, name)
+    local id = members[dim]
+    members[dim] = id + 1
+    local _, count = core:dim_info(dim)
+    if id >= count then error("the shared model has fewer members than the file names: " .. name, 0) end
+    return id
+  end
+  function R.seal() end
+  function R.facts(_, name)
+    local f = core:facts_index(name) or error("the shared model has no fact set '" .. name .. "'", 0)
+    cells[f] = 0
+    return f
+  end
+  function R.put(_, set)
+    local c = cells[set]
+    cells[set] = c + 1
+    return c
+  end
+  function R.finish()  -- every member and cell accounted for, or the file is not the one the core came from
+    for d, n in pairs(members) do
+      local name, count = core:dim_info(d)
+      if n ~= count then error("the shared model's dimension " .. name .. " differs from the file", 0) end
+    end
+    for f, n in pairs(cells) do
+      if n ~= core:count(f) then error("the shared model's fact sets differ from the file", 0) end
+    end
+  end
+  return R
+end
+
+-- Runs a model chunk in its sandbox and builds the model. 'name' is the file for messages;
+-- 'shared', when given, is a core built from the same file by another state.
+local function build(src, file, shared)
   local env, decls = vocabulary(file)
   local chunk, err = load(src, "=" .. file, "t", env)
   if not chunk then error(err, 0) end
@@ -297,7 +342,7 @@ local function build(src, file)
     error(e, 0)
   end
   local m = setmetatable({
-    file = file, src = src, core = C.core(), info = {}, units = {},
+    file = file, src = src, core = shared and replayer(shared) or C.core(), info = {}, units = {},
     dims = {}, dim_by_name = {}, sets = {}, set_by_name = {}, scalars = {}, scalar_list = {},
     views = {}, view_by_name = {}, rules = {}, refcache = {},
   }, Model)
@@ -330,6 +375,10 @@ local function build(src, file)
       m.view_by_name[d.name] = v
     end
   end
+  if shared then  -- built: from here on the model reads the shared core itself
+    m.core.finish()
+    m.core = shared
+  end
   for _, d in ipairs(decls) do  -- rules last: they may name any view, scalar or member
     if d.kind == "rule" then
       for _, r in ipairs(rules.define(m, d, file)) do m.rules[#m.rules + 1] = r end
@@ -342,14 +391,15 @@ local function build(src, file)
   return m
 end
 
--- budget.load(path): the model in that file. Raises 'file:line: message' for a bad one.
-function M.load(path)
+-- budget.load(path [, {core = shared}]): the model in that file. Raises 'file:line: message'
+-- for a bad one. With a shared core (batch workers), the cells are not built again.
+function M.load(path, opts)
   if type(path) ~= "string" then error("budget.load(path): path must be a string", 2) end
   local f, err = io.open(path, "rb")
   if not f then error(string.format("%s: cannot read the model: %s", path, err:gsub("^.-: ", "")), 0) end
   local src = f:read("a")
   f:close()
-  return build(src, path)
+  return build(src, path, opts and opts.core)
 end
 
 -- budget.load_string(text [, name]): a model from text, named 'name' in messages.

@@ -1,0 +1,345 @@
+-- engine/lua/batch.lua
+-- 'budget batch': one scenario script over the points of its parameters, on
+-- worker threads (engine/batch.c), each with its own Lua state over the one
+-- model the command loaded. Every scenario the script records with
+-- budget.emit(s, {column = value}) is a row; rows come out in the order of the
+-- points, so the output is the same for any number of workers, and the shards
+-- of a sweep concatenate to the whole of it.
+-- See LICENSE for copyright and license.
+
+local C = require "budget.c"
+
+local M = {}
+
+local EXIT_DONE, EXIT_VIOLATIONS, EXIT_BAD, EXIT_INTERRUPTED = 0, 1, 2, 130
+local MAX_POINTS = 10000000
+local WORKER_MEMORY = 1 << 30
+
+-- {==================================================================
+-- Parameters and points
+-- ===================================================================
+
+-- A parameter's values: 'NAME=FROM:TO:STEP' (rates or numbers: '0%:10%:0.5%', '1:5:1') or
+-- 'NAME=a,b,c'. Returns the name and the values as text; raises with what was expected.
+function M.parse_param(spec)
+  local name, body = spec:match("^([%a_][%w_]*)=(.+)$")
+  if not name then error(string.format("--param '%s': expected NAME=FROM:TO:STEP or NAME=a,b,c", spec), 0) end
+  local from, to, step = body:match("^([^:]+):([^:]+):([^:]+)$")
+  if not from then
+    local values = {}
+    for v in (body .. ","):gmatch("([^,]*),") do
+      if v == "" then error(string.format("--param '%s': an empty value in the list", spec), 0) end
+      values[#values + 1] = v
+    end
+    return name, values
+  end
+  local percent = from:find("%%$") ~= nil
+  local function rate(text)
+    local ok, r = pcall(C.rate, text)
+    if not ok then error(string.format("--param '%s': %s", spec, r), 0) end
+    return r
+  end
+  local a, b, d = rate(from), rate(to), rate(step)
+  if d <= C.rate(0) then error(string.format("--param '%s': the step must be above zero", spec), 0) end
+  local hundred = C.rate(100)
+  local values = {}
+  local v = a
+  while v <= b do
+    if #values >= MAX_POINTS then error(string.format("--param '%s': more than %d values", spec, MAX_POINTS), 0) end
+    values[#values + 1] = percent and (tostring(v * hundred) .. "%") or tostring(v)
+    v = v + d
+  end
+  if #values == 0 then error(string.format("--param '%s': FROM is past TO, so there is no value", spec), 0) end
+  return name, values
+end
+
+-- Every combination of the parameters' values, the first parameter varying slowest.
+function M.points(names, lists)
+  local total = 1
+  for _, l in ipairs(lists) do
+    total = total * #l
+    if total > MAX_POINTS then error(string.format("more than %d points", MAX_POINTS), 0) end
+  end
+  local out = {}
+  for i = 0, total - 1 do
+    local point, rest = {}, i
+    for k = #lists, 1, -1 do
+      local l = lists[k]
+      point[k] = l[rest % #l + 1]
+      rest = rest // #l
+    end
+    out[#out + 1] = point
+  end
+  if #names == 0 then out = { {} } end
+  return out
+end
+
+-- The K-th of N contiguous slices of n points: first index (0-based) and count.
+function M.shard(n, k, parts)
+  local first = (k - 1) * n // parts
+  local last = k * n // parts
+  return first, last - first
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- Rows
+-- ===================================================================
+
+local function csv_field(s)
+  s = tostring(s)
+  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+-- A value as a row shows it: amounts plain (no separators, two decimals).
+local function plain(v)
+  if C.is_money(v) then return v:format { decimals = 2, grouping = false } end
+  return tostring(v)
+end
+
+local SEVERITY_COLUMNS = { "errors", "warnings", "infos" }
+
+-- The rows of one point: a CSV header and lines, or JSON lines.
+local function format_rows(format, point, names, params, emitted)
+  local lines, header = {}, nil
+  for _, e in ipairs(emitted) do
+    local keys = {}
+    for k in pairs(e.columns) do
+      if type(k) ~= "string" then error("budget.emit: column names are strings", 0) end
+      keys[#keys + 1] = k
+    end
+    table.sort(keys)
+    local counts = { errors = 0, warnings = 0, infos = 0 }
+    for _, v in ipairs(e.violations) do
+      local k = v.severity == "error" and "errors" or v.severity == "warning" and "warnings" or "infos"
+      counts[k] = counts[k] + 1
+    end
+    if format == "jsonl" then
+      local obj = { point = point, total = plain(e.total) }
+      for i, n in ipairs(names) do obj[n] = params[n] or "" end
+      for _, k in ipairs(keys) do obj[k] = plain(e.columns[k]) end
+      for _, k in ipairs(SEVERITY_COLUMNS) do obj[k] = counts[k] end
+      lines[#lines + 1] = C.json(obj)
+    else
+      local h, f = { "point" }, { tostring(point) }
+      for _, n in ipairs(names) do h[#h + 1] = n; f[#f + 1] = params[n] end
+      for _, k in ipairs(keys) do h[#h + 1] = k; f[#f + 1] = plain(e.columns[k]) end
+      h[#h + 1] = "total"; f[#f + 1] = plain(e.total)
+      for _, k in ipairs(SEVERITY_COLUMNS) do h[#h + 1] = k; f[#f + 1] = tostring(counts[k]) end
+      h[#h + 1] = "error"; f[#f + 1] = ""
+      for i = 1, #f do f[i] = csv_field(f[i]); h[i] = csv_field(h[i]) end
+      local this = table.concat(h, ",")
+      if header and this ~= header then
+        error("budget.emit: every row of a batch needs the same columns; this one has " .. this, 0)
+      end
+      header = this
+      lines[#lines + 1] = table.concat(f, ",")
+    end
+  end
+  return (#lines > 0 and (table.concat(lines, format == "jsonl" and "\n" or "\r\n") .. (format == "jsonl" and "\n" or "\r\n")) or ""),
+    header or ""
+end
+
+-- A failed point's row: its parameters and the error, under the header of the rows before it.
+local function error_row(format, point, names, params, message, header)
+  message = message:gsub("[\r\n]+", " ")
+  if format == "jsonl" then
+    local obj = { point = point, error = message }
+    for _, n in ipairs(names) do obj[n] = params[n] end
+    return C.json(obj) .. "\n"
+  end
+  local cols = 0
+  for _ in (header .. ","):gmatch("([^,]*),") do cols = cols + 1 end
+  local f = { tostring(point) }
+  for _, n in ipairs(names) do f[#f + 1] = csv_field(params[n]) end
+  while #f < cols - 1 do f[#f + 1] = "" end
+  f[#f + 1] = csv_field(message)
+  return table.concat(f, ",") .. "\r\n"
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- A worker: runs points in its own Lua state
+-- ===================================================================
+
+-- Called by engine/script.c in a worker thread's state: loads the model over the shared core
+-- and the script once, and returns the function that runs one point:
+-- f(point, value...) → rows, header, flags (1: failed; 2: error-severity violations).
+function M.worker(script_path, model_path, core_ptr, names, format)
+  local model = require "budget.model"
+  local scenario = require "budget.scenario"
+  local cli = require "budget.cli"
+  local base = model.load(model_path, { core = C.core_borrow(core_ptr) })
+  local f = assert(io.open(script_path, "rb"))
+  local src = f:read("a")
+  f:close()
+  local chunk = assert(load(src, "=" .. script_path, "t", {}))
+  return function(point, ...)
+    local params = {}
+    for i, n in ipairs(names) do params[n] = select(i, ...) end
+    scenario.order = {}  -- the scenarios of earlier points are done with
+    local emitted = {}
+    local env = cli.script_env()
+    env.model, env.params = base, params
+    env.budget = setmetatable({
+      emit = function(s, columns)
+        if getmetatable(s) ~= scenario.Scenario then error("budget.emit(s, {column = value}): s is a scenario", 2) end
+        emitted[#emitted + 1] = { total = s:total(), columns = columns or {}, violations = s:violations() }
+      end,
+    }, { __index = C })
+    env.print = function() end  -- a batch's output is its rows
+    debug.setupvalue(chunk, 1, env)
+    local ok, err = pcall(chunk)
+    if not ok then return (type(err) == "string" and err or tostring(err)), "", 1 end
+    local fok, rows, header = pcall(format_rows, format, point, names, params, emitted)
+    if not fok then return tostring(rows), "", 1 end
+    local flags = 0
+    for _, e in ipairs(emitted) do
+      for _, v in ipairs(e.violations) do if v.severity == "error" then flags = 2 end end
+    end
+    return rows, header, flags
+  end
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- The command
+-- ===================================================================
+
+local function progress(done, total, started)
+  local elapsed = C.clock() - started
+  local rate = elapsed > 0 and done / elapsed or 0
+  local left = rate > 0 and (total - done) / rate or 0
+  io.stderr:write(string.format("\rbatch: %d/%d points, %.0f scenarios/s, %ds left   ", done, total, rate,
+    math.floor(left + 0.5)))
+end
+
+-- budget batch SCRIPT --model MODEL [--param ...]... [--jobs N] [--shard K/N] [--format csv|jsonl] [-o FILE]
+function M.command(args, cli)
+  local bad = cli.bad
+  local rest, params, out = {}, {}, nil
+  local i = 1
+  while i <= #args do  -- --param may repeat; -o takes a file
+    local a = args[i]
+    if a == "--param" or a == "-o" then
+      if not args[i + 1] then return bad("batch: %s needs a value", a) end
+      if a == "--param" then params[#params + 1] = args[i + 1] else out = args[i + 1] end
+      i = i + 2
+    elseif a:find("^%-%-param=") then
+      params[#params + 1] = a:sub(9)
+      i = i + 1
+    else
+      rest[#rest + 1] = a
+      i = i + 1
+    end
+  end
+  local pos, opts = cli.parse(rest, { model = true, jobs = true, shard = true, format = true, output = true })
+  if not pos then return bad("batch: %s", opts) end
+  out = out or opts.output
+  if #pos ~= 1 then return bad("batch: expected one script: budget batch SCRIPT --model MODEL [--param NAME=...]...") end
+  if not opts.model then return bad("batch: --model MODEL is needed") end
+  local format = opts.format or "csv"
+  if format ~= "csv" and format ~= "jsonl" then return bad("batch: unknown format '%s': expected csv or jsonl", format) end
+  local jobs = C.cores()
+  if opts.jobs then
+    jobs = math.tointeger(tonumber(opts.jobs))
+    if not jobs or jobs < 1 or jobs > 256 then return bad("batch: --jobs '%s': expected a number from 1 to 256", opts.jobs) end
+  end
+  local k, n = 1, 1
+  if opts.shard then
+    k, n = opts.shard:match("^(%d+)/(%d+)$")
+    k, n = tonumber(k), tonumber(n)
+    if not k or n < 1 or k < 1 or k > n then return bad("batch: --shard '%s': expected K/N with 1 <= K <= N", opts.shard) end
+  end
+  local names, lists, seen = {}, {}, {}
+  for _, spec in ipairs(params) do
+    local ok, name, values = pcall(M.parse_param, spec)
+    if not ok then return bad("batch: %s", name) end
+    if seen[name] then return bad("batch: --param '%s' is given twice", name) end
+    seen[name] = true
+    names[#names + 1], lists[#lists + 1] = name, values
+  end
+  local ok, points = pcall(M.points, names, lists)
+  if not ok then return bad("batch: %s", points) end
+  local first, count = M.shard(#points, k, n)
+  local slice = table.move(points, first + 1, first + count, 1, {})
+  local f = io.open(pos[1], "rb")
+  if not f then return bad("%s: cannot read the script", pos[1]) end
+  local src = f:read("a")
+  f:close()
+  local chunk, cerr = load(src, "=" .. pos[1], "t")
+  if not chunk then return bad("%s", cerr) end
+  local base, merr = cli.load_model(opts.model)
+  if not base then return bad("%s", merr) end
+  local writer
+  if out then
+    local w, werr = C.atomic_open(out)
+    if not w then return bad("%s", werr) end
+    writer = w
+  end
+  local function write(s) if writer then writer:write(s) else io.write(s) end end
+  local h = C.batch_start { script = pos[1], model = opts.model, core = base.core, names = names, points = slice,
+                            first = first, jobs = jobs, format = format, mem_limit = WORKER_MEMORY }
+  local show = C.isatty(2)
+  local started, shown = C.clock(), 0
+  local header, failed, errors, written = nil, 0, 0, 0
+  local ok_run, run_err = pcall(function()
+    while true do
+      local point, rows, head, flags = h:next()
+      if not point then break end
+      if flags & 1 ~= 0 then
+        failed = failed + 1
+        write(error_row(format, point, names, slice[point - first + 1] and (function()
+          local p = {}
+          for j, nm in ipairs(names) do p[nm] = slice[point - first + 1][j] end
+          return p
+        end)() or {}, rows, header or ""))
+      else
+        if flags & 2 ~= 0 then errors = errors + 1 end
+        if format == "csv" and head ~= "" then
+          if header == nil then
+            header = head
+            if k == 1 then write(head .. "\r\n") end  -- the header once, at the head of the first shard
+          elseif head ~= header then
+            failed = failed + 1
+            rows = error_row(format, point, names, {}, "the rows' columns differ from the first point's: " .. head, header)
+          end
+        end
+        write(rows)
+      end
+      written = written + 1
+      if show and C.clock() - shown > 0.25 then
+        shown = C.clock()
+        progress(h:done(), #slice, started)
+      end
+    end
+  end)
+  local interrupted = h:interrupted()
+  h:close()
+  if show then progress(written, #slice, started) io.stderr:write("\n") end
+  if not ok_run then
+    if writer then writer:abort() end
+    return bad("%s", run_err)
+  end
+  if writer then
+    local cok, cerr2 = pcall(writer.commit, writer)
+    if not cok then return bad("%s", cerr2) end
+  end
+  if interrupted then
+    io.stderr:write(string.format("budget: batch interrupted: %d of %d points written, each row whole\n", written, #slice))
+    return EXIT_INTERRUPTED
+  end
+  if failed > 0 then
+    io.stderr:write(string.format("budget: %d of %d points failed; their rows say why\n", failed, #slice))
+    return EXIT_BAD
+  end
+  return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
+end
+
+-- }==================================================================
+
+return M
