@@ -18,6 +18,11 @@ ifeq ($(SAN),1)
 OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 BUILD = build/san
 endif
+# TSAN=1: ThreadSanitizer, in build/tsan, for what runs on threads (batch).
+ifeq ($(TSAN),1)
+OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+BUILD = build/tsan
+endif
 # FUZZ=1: the same with libFuzzer's coverage, in build/fuzz (clang only).
 ifeq ($(FUZZ),1)
 OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -69,11 +74,13 @@ LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
 C_TESTS = test_money test_allocate test_document test_hier test_facts test_script test_cli
-LUA_TESTS = test_model test_scenario test_import
+LUA_TESTS = test_model test_scenario test_import test_batch
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS)
 TEST_BINS = $(C_TESTS:%=$(BUILD)/tests/%)
 
 SONAME = libbudget.so.0
+comma = ,
+space = $(subst ,, )
 
 # Debian packages the build and the tests need ('make deps' installs the missing ones).
 DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev
@@ -161,12 +168,15 @@ run: deps
 	@$(BUILD)/budget run scripts/cut-science-5pct.lua --model models/sast-2021.lua; \
 	  status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ]
 
-# Every test, twice: built with gcc, then with clang under ASan and UBSan; warnings are errors.
-# The last line is the runner's summary of both.
+# Every test, twice: built with gcc, then with clang under ASan and UBSan; then the tests that
+# run threads once more under ThreadSanitizer. Warnings are errors. The last line is the
+# runner's summary of all of it.
+THREAD_TESTS = test_batch
 check: deps
 	@$(MAKE) --no-print-directory WERROR=1 tests
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
-	@sh tests/run-tests.sh "build build/san" $(TEST_NAMES)
+	@$(MAKE) --no-print-directory WERROR=1 TSAN=1 CC=clang build/tsan/budget
+	@sh tests/run-tests.sh "build build/san build/tsan:$(subst $(space),$(comma),$(THREAD_TESTS))" $(TEST_NAMES)
 
 # The sanitizer build alone, with its tests.
 san: deps
@@ -194,4 +204,4 @@ fuzz: deps
 clean:
 	rm -rf build
 
--include $(wildcard build/obj/*.d build/tests/*.d build/san/obj/*.d build/san/tests/*.d build/fuzz/obj/*.d)
+-include $(wildcard build/obj/*.d build/tests/*.d build/san/obj/*.d build/san/tests/*.d build/fuzz/obj/*.d build/tsan/obj/*.d)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the tests of one or more builds and prints one summary.
-# usage: run-tests.sh "BUILD_DIR..." TEST_NAME...
+# usage: run-tests.sh "BUILD_DIR[:NAME,NAME...]..." TEST_NAME...
+# A build directory followed by ':' and names runs only those tests there.
 # A name is a cmocka executable (BUILD_DIR/tests/NAME) or, when tests/lua/NAME.lua
 # exists, a Lua test run by lua5.4 against that build's command. Each runs from
 # the repository root with BUDGET_BIN pointing at its build's command. An executable that exits non-zero without cmocka's summary
@@ -14,8 +15,12 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT INT TERM
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-for dir in $dirs; do
-  for name in "$@"; do
+export TSAN_OPTIONS="halt_on_error=1:exitcode=66"
+for spec in $dirs; do
+  dir=${spec%%:*}
+  names="$*"
+  if [ "$dir" != "$spec" ]; then names=$(echo "${spec#*:}" | tr ',' ' '); fi
+  for name in $names; do
     if [ -f "tests/lua/$name.lua" ]; then
       bin="lua5.4 tests/lua/$name.lua"
     else
