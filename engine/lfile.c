@@ -75,10 +75,20 @@ static int l_write_file(lua_State *L) {
 
 #define WRITER_MT "budget.writer"
 
+#define WRITER_BUFFER 65536
+
 typedef struct writer {
   int fd;          /* -1 once committed or aborted */
   char *tmp, *path;
+  size_t used;     /* bytes waiting in buf: one write a buffer, not one a row */
+  char buf[WRITER_BUFFER];
 } writer;
+
+static int flush(writer *w) {
+  int ok = write_all(w->fd, w->buf, w->used);
+  w->used = 0;
+  return ok;
+}
 
 static writer *checkwriter(lua_State *L) {
   writer *w = luaL_checkudata(L, 1, WRITER_MT);
@@ -107,6 +117,7 @@ static int l_atomic_open(lua_State *L) {
   const char *path = luaL_checklstring(L, 1, &plen);
   writer *w = lua_newuserdatauv(L, sizeof *w, 0);
   w->fd = -1;
+  w->used = 0;
   w->tmp = w->path = NULL;
   luaL_setmetatable(L, WRITER_MT);
   w->path = malloc(plen + 1);
@@ -128,13 +139,21 @@ static int l_writer_write(lua_State *L) {
   writer *w = checkwriter(L);
   size_t len;
   const char *s = luaL_checklstring(L, 2, &len);
-  if (!write_all(w->fd, s, len)) return luaL_error(L, "%s: cannot write: %s", w->path, strerror(errno));
+  if (w->used + len > sizeof w->buf && !flush(w)) goto fail;
+  if (len > sizeof w->buf) {
+    if (!write_all(w->fd, s, len)) goto fail;
+  } else {
+    memcpy(w->buf + w->used, s, len);
+    w->used += len;
+  }
   return 0;
+fail:
+  return luaL_error(L, "%s: cannot write: %s", w->path, strerror(errno));
 }
 
 static int l_writer_commit(lua_State *L) {
   writer *w = checkwriter(L);
-  if (fsync(w->fd) != 0 || close(w->fd) != 0) {
+  if (!flush(w) || fsync(w->fd) != 0 || close(w->fd) != 0) {
     int saved = errno;
     w->fd = -1;
     unlink(w->tmp);

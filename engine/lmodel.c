@@ -266,6 +266,12 @@ static int l_facts_index(lua_State *L) {
   return 1;
 }
 
+/* core:pointer() → the model as a light userdata, for budget.core_borrow in another state [-0, +1, v] */
+static int l_pointer(lua_State *L) {
+  lua_pushlightuserdata(L, checkcore(L));
+  return 1;
+}
+
 /* core:count(set) → cells in the fact set [-0, +1, v] */
 static int l_count(lua_State *L) {
   model *m = checkcore(L);
@@ -302,6 +308,32 @@ static int l_total(lua_State *L) {
   rc = facts_total(f, sel, &total);
   if (rc) return fail(L, "total", rc);
   lbudget_pushmoney(L, total);
+  return 1;
+}
+
+/* Pushes {{ids..., amount}, ...}: the cells of f whose amount in 'amounts' is below zero. [-0, +1, m] */
+static void push_negatives(lua_State *L, const facts *f, const money *amounts) {
+  size_t c, d, n = facts_count(f), nd = facts_ndims(f);
+  lua_Integer k = 0;
+  lua_newtable(L);
+  for (c = 0; c < n; c++) {
+    if (amounts[c] >= 0) continue;
+    lua_createtable(L, (int)nd + 1, 0);
+    for (d = 0; d < nd; d++) {
+      lua_pushinteger(L, (lua_Integer)facts_key(f, c, d));
+      lua_seti(L, -2, (lua_Integer)d + 1);
+    }
+    lbudget_pushmoney(L, amounts[c]);
+    lua_seti(L, -2, (lua_Integer)nd + 1);
+    lua_seti(L, -2, ++k);
+  }
+}
+
+/* core:negatives(set) → the cells below zero [-0, +1, m] */
+static int l_negatives(lua_State *L) {
+  model *m = checkcore(L);
+  const facts *f = model_facts(m, checkset(L, m, 2));
+  push_negatives(L, f, facts_amounts(f));
   return 1;
 }
 
@@ -459,7 +491,7 @@ static int l_ov_scale(lua_State *L) {
   budget_status rc;
   checkkey(L, f, 3, sel, true);
   factor = lbudget_checkrate(L, 4);
-  ctx.round = (money_round)luaL_checkoption(L, 5, "half_away", round_modes);
+  if (!lua_isnoneornil(L, 5)) ctx.round = (money_round)luaL_checkoption(L, 5, NULL, round_modes);
   rc = scenario_scale(s, &ctx, set, sel, factor, &delta);
   if (rc) return result(L, rc);
   lbudget_pushmoney(L, delta);
@@ -520,9 +552,141 @@ static int l_ov_cells(lua_State *L) {
   return 1;
 }
 
+/* overlay:any_negative() → is any cell of any fact set below zero? [-0, +1, -] */
+static int l_ov_any_negative(lua_State *L) {
+  lua_pushboolean(L, scenario_any_negative(checkoverlay(L)));
+  return 1;
+}
+
+/* overlay:negatives(set) → the cells below zero in the scenario [-0, +1, m] */
+static int l_ov_negatives(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t set;
+  const facts *f = ov_set(L, s, 2, &set);
+  push_negatives(L, f, scenario_amounts(s, set));
+  return 1;
+}
+
+/* {==================================================================
+** Check plans: rules compiled to linear checks, evaluated in one call
+** =================================================================== */
+
+#define PLAN_MT "budget.plan"
+
+typedef struct plan {
+  size_t n, nterms;
+  scenario_check *checks;  /* these point into the same userdata, after the header */
+  scenario_term *terms;
+  money *base_totals;      /* each term's total in the base, computed on first use */
+  const model *base;       /* the base they were computed for */
+  unsigned char *failed;
+} plan;
+
+/* Reads one side {{set, {ids}, coef}, ...} of a check into terms[*at ..]. */
+static size_t read_terms(lua_State *L, int idx, scenario_term *terms, size_t *at) {
+  size_t i, n = (size_t)luaL_len(L, idx), first = *at, d;
+  for (i = 0; i < n; i++) {
+    scenario_term *t = &terms[(*at)++];
+    lua_geti(L, idx, (lua_Integer)i + 1);
+    lua_geti(L, -1, 1);
+    t->set = (size_t)luaL_checkinteger(L, -1);
+    lua_geti(L, -2, 2);
+    for (d = 0; d < FACTS_MAX_DIMS; d++) {
+      lua_geti(L, -1, (lua_Integer)d + 1);
+      t->sel[d] = lua_isnil(L, -1) ? HIER_NONE : (hier_id)luaL_checkinteger(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_geti(L, -3, 3);
+    t->coef = (int)luaL_checkinteger(L, -1) < 0 ? -1 : 1;
+    lua_pop(L, 4);
+  }
+  return first;
+}
+
+static size_t count_terms(lua_State *L, int list) {
+  size_t i, n = (size_t)luaL_len(L, list), total = 0;
+  for (i = 0; i < n; i++) {
+    lua_geti(L, list, (lua_Integer)i + 1);
+    lua_getfield(L, -1, "left");
+    total += (size_t)luaL_len(L, -1);
+    lua_getfield(L, -2, "right");
+    total += (size_t)luaL_len(L, -1);
+    lua_pop(L, 3);
+  }
+  return total;
+}
+
+/*
+** budget.plan{{op = "eq"|"le"|"ge", grain = money|nil, left = {terms}, right = {terms},
+** lconst = money, rconst = money}, ...} → a plan for overlay:failing(plan). [-0, +1, e]
+*/
+static int l_plan(lua_State *L) {
+  static const char *const ops[] = {"eq", "le", "ge", NULL};
+  size_t n, nterms, i, at = 0, bytes;
+  plan *p;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  n = (size_t)luaL_len(L, 1);
+  nterms = count_terms(L, 1);
+  bytes = sizeof *p + n * sizeof *p->checks + nterms * sizeof *p->terms + nterms * sizeof *p->base_totals + n + 1;
+  p = lua_newuserdatauv(L, bytes, 0);
+  p->n = n;
+  p->nterms = nterms;
+  p->checks = (scenario_check *)(void *)(p + 1);
+  p->terms = (scenario_term *)(void *)(p->checks + n);
+  p->base_totals = (money *)(void *)(p->terms + nterms);
+  p->base = NULL;
+  p->failed = (unsigned char *)(p->base_totals + nterms);
+  luaL_setmetatable(L, PLAN_MT);
+  for (i = 0; i < n; i++) {
+    scenario_check *c = &p->checks[i];
+    lua_geti(L, 1, (lua_Integer)i + 1);
+    lua_getfield(L, -1, "op");
+    c->op = (scenario_op)luaL_checkoption(L, -1, NULL, ops);
+    lua_getfield(L, -2, "grain");
+    c->grain = lua_isnil(L, -1) ? 0 : lbudget_checkmoney(L, -1);
+    lua_getfield(L, -3, "lconst");
+    c->lconst = lua_isnil(L, -1) ? 0 : lbudget_checkmoney(L, -1);
+    lua_getfield(L, -4, "rconst");
+    c->rconst = lua_isnil(L, -1) ? 0 : lbudget_checkmoney(L, -1);
+    lua_getfield(L, -5, "left");
+    c->lcount = (size_t)luaL_len(L, -1);
+    c->lfirst = read_terms(L, lua_gettop(L), p->terms, &at);
+    lua_getfield(L, -6, "right");
+    c->rcount = (size_t)luaL_len(L, -1);
+    c->rfirst = read_terms(L, lua_gettop(L), p->terms, &at);
+    lua_pop(L, 7);
+  }
+  return 1;
+}
+
+/* overlay:failing(plan) → {[index] = true for each check that does not hold} [-0, +1, e] */
+static int l_ov_failing(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  plan *p = luaL_checkudata(L, 2, PLAN_MT);
+  size_t i;
+  budget_status rc;
+  if (p->base != scenario_base(s)) {
+    rc = scenario_base_totals(scenario_base(s), p->terms, p->nterms, p->base_totals);
+    if (rc) return fail(L, "check", rc);
+    p->base = scenario_base(s);
+  }
+  rc = scenario_check_all(s, p->checks, p->n, p->terms, p->nterms, p->base_totals, p->failed);
+  if (rc) return fail(L, "check", rc);
+  lua_newtable(L);
+  for (i = 0; i < p->n; i++)
+    if (p->failed[i]) {
+      lua_pushboolean(L, 1);
+      lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+  return 1;
+}
+
+/* }================================================================== */
+
 static const luaL_Reg overlay_methods[] = {
   {"copy", l_ov_copy}, {"total", l_ov_total}, {"add", l_ov_add},   {"set", l_ov_set},     {"scale", l_ov_scale},
-  {"transfer", l_ov_transfer}, {"hold", l_ov_hold}, {"cells", l_ov_cells}, {NULL, NULL}};
+  {"transfer", l_ov_transfer}, {"hold", l_ov_hold}, {"cells", l_ov_cells}, {"negatives", l_ov_negatives},
+  {"failing", l_ov_failing}, {"any_negative", l_ov_any_negative}, {NULL, NULL}};
 
 /* }================================================================== */
 
@@ -530,7 +694,8 @@ static const luaL_Reg core_methods[] = {
   {"dimension", l_dimension}, {"member", l_member}, {"seal", l_seal},   {"facts", l_facts},
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
-  {"scenario", l_scenario},   {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count},
+  {"scenario", l_scenario},   {"negatives", l_negatives}, {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count},
+  {"pointer", l_pointer},
   {NULL, NULL}};
 
 void lbudget_open_core(lua_State *L) {
@@ -541,6 +706,10 @@ void lbudget_open_core(lua_State *L) {
     lua_setfield(L, -2, "__index");
   }
   lua_pop(L, 1);
+  luaL_newmetatable(L, PLAN_MT);
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_plan);
+  lua_setfield(L, -2, "plan");
   if (luaL_newmetatable(L, OVERLAY_MT)) {
     lua_pushcfunction(L, l_overlay_gc);
     lua_setfield(L, -2, "__gc");

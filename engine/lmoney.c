@@ -280,6 +280,15 @@ static int l_percent(lua_State *L) {
   return 1;
 }
 
+/* m:plain(): '65692327.10', two decimals and no separators, as CSV and JSON rows write amounts. [-0, +1, m] */
+static int l_money_plain(lua_State *L) {
+  static const money_style plain = {MONEY_YUAN, 2, false, MONEY_SUFFIX_NONE};
+  char buf[MONEY_TEXT_MAX];
+  money_format(NULL, lbudget_checkmoney(L, 1), &plain, buf, sizeof buf, NULL);
+  lua_pushstring(L, buf);
+  return 1;
+}
+
 /* budget.is_money(v) [-0, +1, -] */
 static int l_is_money(lua_State *L) {
   lua_pushboolean(L, luaL_testudata(L, 1, MONEY_MT) != NULL);
@@ -386,7 +395,7 @@ static const luaL_Reg money_meta[] = {
   {NULL, NULL}};
 
 static const luaL_Reg money_methods[] = {
-  {"fen", l_money_fen}, {"format", l_money_format}, {"round", l_money_round}, {NULL, NULL}};
+  {"fen", l_money_fen}, {"format", l_money_format}, {"round", l_money_round}, {"plain", l_money_plain}, {NULL, NULL}};
 
 static const luaL_Reg rate_meta[] = {
   {"__add", l_rate_add}, {"__sub", l_rate_sub}, {"__mul", l_rate_mul}, {"__eq", l_rate_eq},

@@ -17,16 +17,22 @@ struct scenario {
   const mem_allocator *A;
   const model *base;
   size_t nsets;
-  overlay sets[MODEL_MAX_FACTS];
+  overlay sets[];  /* one per fact set of the base */
 };
+
+/* The bytes of a scenario over n fact sets. */
+static size_t scenario_bytes(size_t n) {
+  return sizeof(scenario) + n * sizeof(overlay);
+}
 
 budget_status scenario_new(const mem_allocator *A, const model *base, scenario **out) {
   scenario *s;
-  budget_status rc = mem_zarray(A, 1, sizeof *s, (void **)&s);
+  size_t n = model_nfacts(base);
+  budget_status rc = mem_zarray(A, scenario_bytes(n), 1, (void **)&s);
   if (rc) return rc;
   s->A = A;
   s->base = base;
-  s->nsets = model_nfacts(base);
+  s->nsets = n;
   *out = s;
   return BUDGET_OK;
 }
@@ -46,7 +52,7 @@ void scenario_free(scenario *s) {
     mem_free(s->A, s->sets[i].amounts, ncells(s, i), sizeof(money));
     mem_free(s->A, s->sets[i].held, held_bytes(s, i), 1);
   }
-  mem_free(s->A, s, 1, sizeof *s);
+  mem_free(s->A, s, scenario_bytes(s->nsets), 1);
 }
 
 budget_status scenario_copy(const scenario *s, scenario **out) {
@@ -80,6 +86,10 @@ const model *scenario_base(const scenario *s) {
 /* The amounts of a set as the scenario has them: its own copy, or the base's. */
 static const money *amounts_of(const scenario *s, size_t set) {
   return s->sets[set].amounts ? s->sets[set].amounts : facts_amounts(model_facts(s->base, set));
+}
+
+const money *scenario_amounts(const scenario *s, size_t set) {
+  return amounts_of(s, set);
 }
 
 money scenario_amount(const scenario *s, size_t set, size_t cell) {
@@ -269,3 +279,106 @@ budget_status scenario_hold(scenario *s, size_t set, const hier_id *sel, bool he
   if (count) *count = k;
   return BUDGET_OK;
 }
+
+/* {==================================================================
+** Compiled checks
+** =================================================================== */
+
+budget_status scenario_base_totals(const model *base, const scenario_term *terms, size_t nterms, money *base_totals) {
+  size_t i;
+  for (i = 0; i < nterms; i++) {
+    budget_status rc;
+    if (terms[i].set >= model_nfacts(base)) return BUDGET_EINVAL;
+    rc = facts_total(model_facts(base, terms[i].set), terms[i].sel, &base_totals[i]);
+    if (rc) return rc;
+  }
+  return BUDGET_OK;
+}
+
+/* Each term's total in s: its base total, plus the changes of the changed cells it selects. */
+static budget_status term_totals(const scenario *s, const scenario_term *terms, size_t nterms, const money *base_totals,
+                                 money *totals) {
+  size_t i, set;
+  memcpy(totals, base_totals, nterms * sizeof *totals);
+  for (set = 0; set < s->nsets; set++) {
+    const facts *f;
+    const money *now = s->sets[set].amounts, *was;
+    size_t c, n;
+    if (now == NULL) continue;  /* never changed */
+    f = model_facts(s->base, set);
+    was = facts_amounts(f);
+    n = facts_count(f);
+    for (c = 0; c < n; c++) {
+      money delta;
+      if (now[c] == was[c]) continue;
+      if (__builtin_sub_overflow(now[c], was[c], &delta)) return BUDGET_EOVERFLOW;
+      for (i = 0; i < nterms; i++)
+        if (terms[i].set == set && facts_selected(f, c, terms[i].sel) &&
+            __builtin_add_overflow(totals[i], delta, &totals[i]))
+          return BUDGET_EOVERFLOW;
+    }
+  }
+  return BUDGET_OK;
+}
+
+/* Σ coef × totals[first .. first + count) plus c, rounded to grain, into *out. */
+static budget_status side(const scenario_term *terms, const money *totals, size_t nterms, size_t first, size_t count,
+                          money c, money grain, money *out) {
+  money acc = c;
+  size_t i;
+  budget_status rc;
+  if (first > nterms || count > nterms - first) return BUDGET_EINVAL;
+  for (i = first; i < first + count; i++) {
+    rc = terms[i].coef < 0 ? money_sub(acc, totals[i], &acc) : money_add(acc, totals[i], &acc);
+    if (rc) return rc;
+  }
+  if (grain > 0) {
+    money_ctx ctx = {MONEY_ROUND_HALF_AWAY, 0};
+    rate one = {1, 1};
+    return money_mul_rate_grain(&ctx, acc, one, grain, out);
+  }
+  *out = acc;
+  return BUDGET_OK;
+}
+
+budget_status scenario_check_all(const scenario *s, const scenario_check *checks, size_t n, const scenario_term *terms,
+                                 size_t nterms, const money *base_totals, unsigned char *failed) {
+  money small[64], *totals = small;
+  size_t i;
+  budget_status rc = BUDGET_OK;
+  for (i = 0; i < nterms; i++)
+    if (terms[i].set >= s->nsets) return BUDGET_EINVAL;
+  if (nterms > sizeof small / sizeof small[0] &&
+      (rc = mem_array(s->A, nterms, sizeof *totals, (void **)&totals)) != BUDGET_OK)
+    return rc;
+  rc = term_totals(s, terms, nterms, base_totals, totals);
+  for (i = 0; rc == BUDGET_OK && i < n; i++) {
+    const scenario_check *c = &checks[i];
+    money l, r;
+    rc = side(terms, totals, nterms, c->lfirst, c->lcount, c->lconst, c->grain, &l);
+    if (rc == BUDGET_OK) rc = side(terms, totals, nterms, c->rfirst, c->rcount, c->rconst, c->grain, &r);
+    if (rc) break;
+    switch (c->op) {
+      case SCENARIO_EQ: failed[i] = l != r; break;
+      case SCENARIO_LE: failed[i] = l > r; break;
+      case SCENARIO_GE: failed[i] = l < r; break;
+      default: rc = BUDGET_EINVAL; break;
+    }
+  }
+  if (totals != small) mem_free(s->A, totals, nterms, sizeof *totals);
+  return rc;
+}
+
+/* True if any cell of any fact set is below zero in s. */
+bool scenario_any_negative(const scenario *s) {
+  size_t set, c;
+  for (set = 0; set < s->nsets; set++) {
+    const money *a = amounts_of(s, set);
+    size_t n = facts_count(model_facts(s->base, set));
+    for (c = 0; c < n; c++)
+      if (a[c] < 0) return true;
+  }
+  return false;
+}
+
+/* }================================================================== */

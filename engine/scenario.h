@@ -45,6 +45,9 @@ const model *scenario_base(const scenario *s);
 /* The amount of one cell in the scenario. */
 money scenario_amount(const scenario *s, size_t set, size_t cell);
 
+/* The amounts of a set's cells in the scenario, in cell order; borrowed until the next change. */
+const money *scenario_amounts(const scenario *s, size_t set);
+
 /* True if the cell's amount differs from the base's. */
 bool scenario_changed(const scenario *s, size_t set, size_t cell);
 
@@ -74,5 +77,51 @@ budget_status scenario_transfer(scenario *s, size_t from_set, const hier_id *fro
 
 /* Holds (or releases) every cell of the selection; *count (may be NULL) gets how many cells. */
 budget_status scenario_hold(scenario *s, size_t set, const hier_id *sel, bool held, size_t *count);
+
+/* {==================================================================
+** Checks compiled from a model's rules: linear in the totals of selections
+** =================================================================== */
+
+/* One term: coef × the total of a selection of a fact set. */
+typedef struct scenario_term {
+  size_t set;
+  hier_id sel[FACTS_MAX_DIMS];
+  int coef;  /* +1 or -1 */
+} scenario_term;
+
+typedef enum scenario_op {
+  SCENARIO_EQ,     /* left = right */
+  SCENARIO_LE,     /* left <= right */
+  SCENARIO_GE      /* left >= right */
+} scenario_op;
+
+/*
+** left = Σ terms[lfirst .. lfirst + lcount) + lconst, and right likewise;
+** both rounded to 'grain' (when > 0, half away from zero) before they are compared.
+*/
+typedef struct scenario_check {
+  scenario_op op;
+  money grain;
+  size_t lfirst, lcount, rfirst, rcount;
+  money lconst, rconst;
+} scenario_check;
+
+/* True if any cell of any fact set is below zero in s. */
+bool scenario_any_negative(const scenario *s);
+
+/* The base's total of each term, into base_totals[0 .. nterms): computed once for a plan. */
+budget_status scenario_base_totals(const model *base, const scenario_term *terms, size_t nterms, money *base_totals);
+
+/*
+** Evaluates every check on s and sets failed[i] to 1 where check i does not
+** hold (0 where it does). A term's total is its base total plus what the
+** scenario's changed cells add to it, so a check costs in proportion to the
+** cells that changed, not to the model. EOVERFLOW if a total does not fit;
+** EINVAL for a term out of range.
+*/
+budget_status scenario_check_all(const scenario *s, const scenario_check *checks, size_t n, const scenario_term *terms,
+                                 size_t nterms, const money *base_totals, unsigned char *failed);
+
+/* }================================================================== */
 
 #endif

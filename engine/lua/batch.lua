@@ -94,12 +94,31 @@ local function csv_field(s)
 end
 
 -- A value as a row shows it: amounts plain (no separators, two decimals).
+local is_money = C.is_money
 local function plain(v)
-  if C.is_money(v) then return v:format { decimals = 2, grouping = false } end
+  if is_money(v) then return v:plain() end
   return tostring(v)
 end
 
 local SEVERITY_COLUMNS = { "errors", "warnings", "infos" }
+
+-- The CSV header for a set of parameter names and column names, made once for each set.
+local headers = {}
+local function csv_header(names, keys)
+  local sig = table.concat(names, "\0") .. "\1" .. table.concat(keys, "\0")
+  local h = headers[sig]
+  if not h then
+    local f = { "point" }
+    for _, n in ipairs(names) do f[#f + 1] = csv_field(n) end
+    for _, k in ipairs(keys) do f[#f + 1] = csv_field(k) end
+    f[#f + 1] = "total"
+    for _, k in ipairs(SEVERITY_COLUMNS) do f[#f + 1] = k end
+    f[#f + 1] = "error"
+    h = table.concat(f, ",")
+    headers[sig] = h
+  end
+  return h
+end
 
 -- The rows of one point: a CSV header and lines, or JSON lines.
 local function format_rows(format, point, names, params, emitted)
@@ -111,26 +130,26 @@ local function format_rows(format, point, names, params, emitted)
       keys[#keys + 1] = k
     end
     table.sort(keys)
-    local counts = { errors = 0, warnings = 0, infos = 0 }
+    local errors, warnings, infos = 0, 0, 0
     for _, v in ipairs(e.violations) do
-      local k = v.severity == "error" and "errors" or v.severity == "warning" and "warnings" or "infos"
-      counts[k] = counts[k] + 1
+      local sev = v.severity
+      if sev == "error" then errors = errors + 1 elseif sev == "warning" then warnings = warnings + 1 else infos = infos + 1 end
     end
     if format == "jsonl" then
-      local obj = { point = point, total = plain(e.total) }
-      for i, n in ipairs(names) do obj[n] = params[n] or "" end
+      local obj = { point = point, total = plain(e.total), errors = errors, warnings = warnings, infos = infos }
+      for _, n in ipairs(names) do obj[n] = params[n] or "" end
       for _, k in ipairs(keys) do obj[k] = plain(e.columns[k]) end
-      for _, k in ipairs(SEVERITY_COLUMNS) do obj[k] = counts[k] end
       lines[#lines + 1] = C.json(obj)
     else
-      local h, f = { "point" }, { tostring(point) }
-      for _, n in ipairs(names) do h[#h + 1] = n; f[#f + 1] = params[n] end
-      for _, k in ipairs(keys) do h[#h + 1] = k; f[#f + 1] = plain(e.columns[k]) end
-      h[#h + 1] = "total"; f[#f + 1] = plain(e.total)
-      for _, k in ipairs(SEVERITY_COLUMNS) do h[#h + 1] = k; f[#f + 1] = tostring(counts[k]) end
-      h[#h + 1] = "error"; f[#f + 1] = ""
-      for i = 1, #f do f[i] = csv_field(f[i]); h[i] = csv_field(h[i]) end
-      local this = table.concat(h, ",")
+      local f = { point }
+      for _, n in ipairs(names) do f[#f + 1] = csv_field(params[n]) end
+      for _, k in ipairs(keys) do f[#f + 1] = csv_field(plain(e.columns[k])) end
+      f[#f + 1] = plain(e.total)
+      f[#f + 1] = errors
+      f[#f + 1] = warnings
+      f[#f + 1] = infos
+      f[#f + 1] = ""
+      local this = csv_header(names, keys)
       if header and this ~= header then
         error("budget.emit: every row of a batch needs the same columns; this one has " .. this, 0)
       end
@@ -138,8 +157,9 @@ local function format_rows(format, point, names, params, emitted)
       lines[#lines + 1] = table.concat(f, ",")
     end
   end
-  return (#lines > 0 and (table.concat(lines, format == "jsonl" and "\n" or "\r\n") .. (format == "jsonl" and "\n" or "\r\n")) or ""),
-    header or ""
+  if #lines == 0 then return "", "" end
+  local eol = format == "jsonl" and "\n" or "\r\n"
+  return table.concat(lines, eol) .. eol, header or ""
 end
 
 -- A failed point's row: its parameters and the error, under the header of the rows before it.
@@ -177,21 +197,21 @@ function M.worker(script_path, model_path, core_ptr, names, format)
   local src = f:read("a")
   f:close()
   local chunk = assert(load(src, "=" .. script_path, "t", {}))
+  local emitted  -- the rows of the point being run
+  local proxy = setmetatable({  -- the script's 'budget': the module, and emit
+    emit = function(s, columns)
+      if getmetatable(s) ~= scenario.Scenario then error("budget.emit(s, {column = value}): s is a scenario", 2) end
+      emitted[#emitted + 1] = { total = s:total(), columns = columns or {}, violations = s:violations() }
+    end,
+  }, { __index = C })
+  local noop = function() end  -- a batch's output is its rows, not what a script prints
+  local safe_mt = getmetatable(cli.script_env())
   return function(point, ...)
     local params = {}
     for i, n in ipairs(names) do params[n] = select(i, ...) end
     scenario.order = {}  -- the scenarios of earlier points are done with
-    local emitted = {}
-    local env = cli.script_env()
-    env.model, env.params = base, params
-    env.budget = setmetatable({
-      emit = function(s, columns)
-        if getmetatable(s) ~= scenario.Scenario then error("budget.emit(s, {column = value}): s is a scenario", 2) end
-        emitted[#emitted + 1] = { total = s:total(), columns = columns or {}, violations = s:violations() }
-      end,
-    }, { __index = C })
-    env.print = function() end  -- a batch's output is its rows
-    debug.setupvalue(chunk, 1, env)
+    emitted = {}
+    debug.setupvalue(chunk, 1, setmetatable({ model = base, params = params, budget = proxy, print = noop }, safe_mt))
     local ok, err = pcall(chunk)
     if not ok then return (type(err) == "string" and err or tostring(err)), "", 1 end
     local fok, rows, header = pcall(format_rows, format, point, names, params, emitted)

@@ -142,16 +142,21 @@ local function cmd_show(args)
   return EXIT_DONE
 end
 
--- The environment a scenario script runs in: no io, os, package or debug.
+-- What every scenario script may use: no io, os, package or debug. Shared by the scripts of a
+-- state (read through __index), so each gets a fresh table of its own for nothing.
+local SAFE = {}
+for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error", "assert",
+                     "pcall", "xpcall", "setmetatable", "getmetatable", "rawequal", "rawget", "rawset", "rawlen" } do
+  SAFE[k] = _G[k]
+end
+SAFE.string, SAFE.table, SAFE.math, SAFE.utf8 = string, table, math, utf8
+SAFE.budget = C
+local SAFE_MT = { __index = SAFE }
+
+-- The environment a scenario script runs in; 'out' collects what it prints.
 local function script_env(out)
   out = out or {}
-  local env = {}
-  for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error", "assert",
-                       "pcall", "xpcall", "setmetatable", "getmetatable", "rawequal", "rawget", "rawset", "rawlen" } do
-    env[k] = _G[k]
-  end
-  env.string, env.table, env.math, env.utf8 = string, table, math, utf8
-  env.budget = C
+  local env = setmetatable({}, SAFE_MT)
   env.print = function(...)
     local parts = {}
     for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end

@@ -344,7 +344,7 @@ local function build(src, file, shared)
   local m = setmetatable({
     file = file, src = src, core = shared and replayer(shared) or C.core(), info = {}, units = {},
     dims = {}, dim_by_name = {}, sets = {}, set_by_name = {}, scalars = {}, scalar_list = {},
-    views = {}, view_by_name = {}, rules = {}, refcache = {},
+    views = {}, view_by_name = {}, rules = {}, refcache = {}, selcache = setmetatable({}, { __mode = "k" }),
   }, Model)
   local views = require "budget.view"
   local rules = require "budget.rules"
@@ -423,8 +423,28 @@ function Model:find(ref)
   return info
 end
 
--- A selection {dimension = ref, ...} (or a string reference) as the fact set and member ids it names.
+-- A selection {dimension = ref, ...} (or a string reference) as the fact set and member ids it
+-- names. Resolved once per reference: the model never changes, and scenarios ask again and again.
 function Model:selection(ref)
+  local hit = self.selcache[ref == nil and self or ref]  -- the same string, or the same table, again
+  if hit then return hit[1], hit[2] end
+  local key = ref
+  if type(ref) == "table" then  -- an equal table made anew: by its content
+    key = require("budget.rules").describe(ref)
+    hit = self.selcache[key]
+    if hit then
+      self.selcache[ref] = hit
+      return hit[1], hit[2]
+    end
+  end
+  local set, sel = self:resolve_selection(ref)
+  hit = { set, sel }
+  self.selcache[ref == nil and self or ref] = hit
+  if key ~= ref then self.selcache[key] = hit end
+  return set, sel
+end
+
+function Model:resolve_selection(ref)
   local wanted = {}
   local set
   if ref == nil then
@@ -507,6 +527,12 @@ end
 function Model:cells(setname)
   local set = self.set_by_name[setname] or error(string.format("no fact set '%s'", tostring(setname)), 2)
   return self.core:cells(set.index)
+end
+
+-- The cells of a fact set (by name) below zero: {ids..., amount}.
+function Model:negatives(setname)
+  local set = self.set_by_name[setname] or error(string.format("no fact set '%s'", tostring(setname)), 2)
+  return self.core:negatives(set.index)
 end
 
 -- base:scenario(name): a what-if overlay on this model (engine/lua/scenario.lua).

@@ -48,7 +48,9 @@ M.describe = describe
 
 -- total(ref [, label]): the total the cells give for a reference (nil: the main fact set).
 function shapes.total(ref, label)
-  return expr(label or (ref == nil and "总计" or describe(ref)), function(m) return m:total(ref) end, false)
+  local e = expr(label or (ref == nil and "总计" or describe(ref)), function(m) return m:total(ref) end, false)
+  e.total_of = { ref = ref }  -- a scenario changes it: a term of the compiled checks
+  return e
 end
 
 -- figure(name): a scalar the model states on its own (a prose figure, 机关运行经费).
@@ -121,6 +123,7 @@ function shapes.equal(name, a, b, opts)
   local severity, grain, kind = options(opts)
   return {
     is_rule = true, name = name, severity = severity, kind = kind_of(kind, { a, b }),
+    linear = { op = "eq", left = { a }, right = { b }, grain = grain },
     check = function(m, report)
       local found, expected = a.eval(m), b.eval(m)
       if not compare(found, expected, grain) then
@@ -139,6 +142,7 @@ function shapes.sum_of(name, total, parts, opts)
   local all = { total, table.unpack(ps) }
   return {
     is_rule = true, name = name, severity = severity, kind = kind_of(kind, all),
+    linear = { op = "eq", left = { total }, right = ps, grain = grain },
     check = function(m, report)
       local sum, labels = ZERO, {}
       for i, p in ipairs(ps) do
@@ -159,6 +163,7 @@ function shapes.at_most(name, a, b, opts)
   local severity, grain, kind = options(opts)
   return {
     is_rule = true, name = name, severity = severity, kind = kind_of(kind, { a, b }),
+    linear = { op = "le", left = { a }, right = { b }, grain = grain },
     check = function(m, report)
       local found, limit = a.eval(m), b.eval(m)
       if grain then found, limit = found:round(grain), limit:round(grain) end
@@ -213,14 +218,21 @@ end
 
 -- A policy rule comparing a with its own value in the base: 'worse' says when the scenario's is
 -- worse than the base's. The base itself is never worse than itself.
-local function against_base(name, a, opts, worse, message)
+local function against_base(name, a, opts, worse, message, op)
   a = as_expr(a)
   local severity, grain = options(opts)
+  local limits = setmetatable({}, { __mode = "k" })  -- the base never changes: its value once
   return {
     is_rule = true, name = name, severity = severity, kind = "policy",
+    linear = { op = op, left = { a }, right = {}, grain = grain, against_base = a },
     check = function(m, report)
       if not m.base then return end
-      local found, limit = a.eval(m), a.eval(m.base)
+      local limit = limits[m.base]
+      if limit == nil then
+        limit = a.eval(m.base)
+        limits[m.base] = limit
+      end
+      local found = a.eval(m)
       if grain then found, limit = found:round(grain), limit:round(grain) end
       if worse(found, limit) then
         report { members = { a.label }, found = found, expected = limit, message = string.format(message, a.label) }
@@ -231,12 +243,12 @@ end
 
 -- no_growth(name, a): in a scenario, a must not be more than in the base (三公经费).
 function shapes.no_growth(name, a, opts)
-  return against_base(name, a, opts, function(x, base) return x > base end, "%s must not grow against the base")
+  return against_base(name, a, opts, function(x, base) return x > base end, "%s must not grow against the base", "le")
 end
 
 -- no_fall(name, a): in a scenario, a must not be less than in the base (人员经费).
 function shapes.no_fall(name, a, opts)
-  return against_base(name, a, opts, function(x, base) return x < base end, "%s must not fall below the base")
+  return against_base(name, a, opts, function(x, base) return x < base end, "%s must not fall below the base", "ge")
 end
 
 -- nonnegative(name): no cell of any fact set may be below zero.
@@ -245,15 +257,13 @@ function shapes.nonnegative(name, opts)
   return {
     is_rule = true, name = name, severity = severity, kind = "policy",
     check = function(m, report)
+      if m.ov and not m.ov:any_negative() then return end  -- the usual case, in one C call
       local base = m.base or m
       local label = require("budget.scenario").cell_label
       for _, set in ipairs(base.sets) do
-        for _, c in ipairs(m:cells(set.name)) do
-          local amount = c[#set.dims + 1]
-          if amount < ZERO then
-            report { members = { set.name, label(base, set, c) }, found = amount, expected = ZERO,
-                     message = "a cell may not be negative" }
-          end
+        for _, c in ipairs(m:negatives(set.name)) do
+          report { members = { set.name, label(base, set, c) }, found = c[#set.dims + 1], expected = ZERO,
+                   message = "a cell may not be negative" }
         end
       end
     end,
@@ -371,24 +381,110 @@ function M.define(m, decl, file)
   return { r }
 end
 
+-- The rules of a base model that judge scenarios, compiled once: each linear rule becomes a
+-- check the C core evaluates with every other in one call (engine/scenario.h); a scenario
+-- then runs in Lua only the rules that failed there (for their details) and the rest.
+function M.compile(base, kinds)
+  if base.compiled then return base.compiled end
+  local checks, index = {}, {}
+  local function side(exprs)
+    local terms, const = {}, ZERO
+    for _, e in ipairs(exprs) do
+      if e.total_of then
+        local set, sel = base:selection(e.total_of.ref)
+        local ids = {}
+        for i = 1, #set.dims do ids[i] = sel[i] end
+        terms[#terms + 1] = { set.index, ids, 1 }
+      else
+        const = const + e.eval(base)  -- stated figures and scalars do not change in a scenario
+      end
+    end
+    return terms, const
+  end
+  for i, r in ipairs(base.rules) do
+    if kinds[r.kind] and r.linear then
+      local ok, left, lconst = pcall(side, r.linear.left)
+      local right, rconst
+      if ok then
+        if r.linear.against_base then
+          right, rconst = {}, r.linear.against_base.eval(base)
+        else
+          ok, right, rconst = pcall(side, r.linear.right)
+        end
+      end
+      if ok then
+        checks[#checks + 1] = { op = r.linear.op, grain = r.linear.grain, left = left, right = right,
+                                lconst = lconst, rconst = rconst }
+        index[i] = #checks
+      end
+    end
+  end
+  local list = {}  -- the rules that judge scenarios, in order, with their check if compiled
+  for i, r in ipairs(base.rules) do
+    if kinds[r.kind] then list[#list + 1] = { rule = r, check = index[i] } end
+  end
+  base.compiled = { plan = C.plan(checks), index = index, list = list }
+  return base.compiled
+end
+
+-- The state of one run: set by run_scenario, read by the report function, so that a run
+-- makes no closures (it happens once a scenario, thousands of times a second in a batch).
+local run_out, run_rule = nil, nil
+
+local function run_report(v)
+  local r = run_rule
+  v.rule, v.severity, v.kind = r.name, r.severity, r.kind
+  v.diff = v.found - v.expected
+  v.message = v.message or "found and expected differ"
+  run_out[#run_out + 1] = v
+end
+
+local function run_listed(list, s, failing)
+  for _, entry in ipairs(list) do
+    local k = entry.check
+    if k == nil or failing[k] then
+      run_rule = entry.rule
+      entry.rule.check(s, run_report)
+    end
+  end
+end
+
+-- Runs the rules of 'kinds' on a scenario s, through the compiled checks.
+function M.run_scenario(rules, s, kinds)
+  local compiled = M.compile(s.base, kinds)
+  local failing = s.ov:failing(compiled.plan)
+  local out = {}
+  run_out = out
+  local ok, err = pcall(run_listed, compiled.list, s, failing)
+  run_out = nil
+  if not ok then
+    local r = run_rule
+    error(string.format("%s:%d: rule \"%s\" failed: %s", r.file, r.line, r.name, tostring(err)), 0)
+  end
+  return out
+end
+
 -- Runs the rules of 'kinds' (a set; nil: all) on m. Returns the violations in rule order and
 -- the number of rules run. A rule that fails to run raises 'file:line: rule "x": message'.
 function M.run(rules, m, kinds)
-  local out, ran = {}, 0
-  for _, r in ipairs(rules) do
-    if kinds == nil or kinds[r.kind] then
-      ran = ran + 1
-      local function report(v)
-        v.rule, v.severity, v.kind = r.name, r.severity, r.kind
-        v.diff = v.found - v.expected
-        v.message = v.message or "found and expected differ"
-        out[#out + 1] = v
-      end
-      local ok, err = pcall(r.check, m, report)
-      if not ok then
-        error(string.format("%s:%d: rule \"%s\" failed: %s", r.file, r.line, r.name, tostring(err)), 0)
+  local out, ran, current = {}, 0, nil
+  local function report(v)
+    v.rule, v.severity, v.kind = current.name, current.severity, current.kind
+    v.diff = v.found - v.expected
+    v.message = v.message or "found and expected differ"
+    out[#out + 1] = v
+  end
+  local ok, err = pcall(function()  -- one protected call for all of them: this runs once a scenario
+    for _, r in ipairs(rules) do
+      if kinds == nil or kinds[r.kind] then
+        ran = ran + 1
+        current = r
+        r.check(m, report)
       end
     end
+  end)
+  if not ok then
+    error(string.format("%s:%d: rule \"%s\" failed: %s", current.file, current.line, current.name, tostring(err)), 0)
   end
   return out, ran
 end

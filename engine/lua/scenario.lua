@@ -45,6 +45,8 @@ end
 
 -- The fact set and selection a reference names; raises at the caller's caller's line.
 local function resolve(s, ref, level)
+  local hit = s.base.selcache[ref == nil and s.base or ref]
+  if hit then return hit[1], hit[2] end
   local ok, set, sel = pcall(s.base.selection, s.base, ref)
   if not ok then error(set, level + 1) end
   return set, sel
@@ -62,6 +64,12 @@ function Scenario:members(dim) return self.base:members(dim) end
 function Scenario:cells(setname, changed_only)
   local set = self.base.set_by_name[setname] or error(string.format("no fact set '%s'", tostring(setname)), 2)
   return self.ov:cells(set.index, changed_only)
+end
+
+-- The scenario's cells of a fact set (by name) below zero: {ids..., amount}.
+function Scenario:negatives(setname)
+  local set = self.base.set_by_name[setname] or error(string.format("no fact set '%s'", tostring(setname)), 2)
+  return self.ov:negatives(set.index)
 end
 
 -- }==================================================================
@@ -243,7 +251,7 @@ end
 function Scenario:violations()
   local version = self.version or 0
   if not self.judged or self.judged.version ~= version then
-    self.judged = { version = version, list = (rules.run(self.base.rules, self, M.SCENARIO_KINDS)) }
+    self.judged = { version = version, list = rules.run_scenario(self.base.rules, self, M.SCENARIO_KINDS) }
   end
   local copy = {}
   for i, v in ipairs(self.judged.list) do copy[i] = v end
