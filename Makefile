@@ -67,29 +67,32 @@ LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread $(LDLI
 # The library: everything but the command's main.
 LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/model.c engine/scenario.c \
           engine/script.c engine/lbudget.c engine/lmoney.c engine/lmodel.c engine/ltext.c \
-          engine/ljson.c engine/lfile.c engine/batch.c engine/lbatch.c
+          engine/ljson.c engine/lfile.c engine/batch.c engine/lbatch.c engine/lembed.c
 LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o
 # The engine's own Lua modules, compiled in as text (engine/luasrc.h).
 LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
-C_TESTS = test_money test_allocate test_document test_hier test_facts test_script test_cli
-LUA_TESTS = test_model test_scenario test_import test_batch
+C_TESTS = test_money test_allocate test_document test_hier test_facts test_script test_cli test_api test_threads
+LUA_TESTS = test_model test_scenario test_import test_batch test_embed
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS)
 TEST_BINS = $(C_TESTS:%=$(BUILD)/tests/%)
 
+VERSION = 0.1.0
 SONAME = libbudget.so.0
+REALNAME = libbudget.so.$(VERSION)
+PREFIX ?= /usr/local
 comma = ,
 space = $(subst ,, )
 
 # Debian packages the build and the tests need ('make deps' installs the missing ones).
 DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev
 
-.PHONY: all deps run check san tests clean fuzz fuzz-build
+.PHONY: all deps run check san tests clean fuzz fuzz-build install
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/budget $(BUILD)/libbudget.a $(BUILD)/libbudget.so
+all: $(BUILD)/budget $(BUILD)/libbudget.a $(BUILD)/libbudget.so $(BUILD)/lua/budget.so $(BUILD)/budget.pc
 
 $(BUILD)/obj/%.o: engine/%.c
 	@mkdir -p $(@D)
@@ -123,9 +126,31 @@ $(BUILD)/libbudget.a: $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/libbudget.so: $(LIB_OBJ)
+# The shared library: libbudget.so.0.1.0, soname libbudget.so.0, exporting budget.h's API only.
+$(BUILD)/$(REALNAME): $(LIB_OBJ) engine/libbudget.map
 	$(say) LD $@
-	$(Q)$(CC) $(OPT) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -o $@ $^ $(LDLIBS_SHARED) $(LDFLAGS)
+	$(Q)$(CC) $(OPT) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=engine/libbudget.map -Wl,--no-undefined \
+	  -o $@ $(LIB_OBJ) $(LDLIBS_SHARED) $(LDFLAGS)
+
+$(BUILD)/libbudget.so: $(BUILD)/$(REALNAME)
+	$(Q)ln -sf $(REALNAME) $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $@
+
+# The Lua module: require "budget" from a stock lua5.4, which provides Lua's own symbols.
+$(BUILD)/lua/budget.so: $(LIB_OBJ) engine/budget-lua.map
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(OPT) -shared -Wl,--version-script=engine/budget-lua.map -o $@ $(LIB_OBJ) \
+	  $(LPEG_SHARED_LIBS) $(JSON_LIBS) -lm -pthread $(LDFLAGS)
+
+# pkg-config's description of the installed library.
+$(BUILD)/budget.pc: Makefile
+	@mkdir -p $(@D)
+	$(say) GEN $@
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: budget' 'Description: Lua-scriptable budget modeling engine' 'Version: $(VERSION)' \
+	  'Libs: -L$${libdir} -lbudget' 'Libs.private: $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread' \
+	  'Cflags: -I$${includedir}' > $@
 
 $(BUILD)/budget: $(MAIN_OBJ) $(BUILD)/libbudget.a
 	$(say) LD $@
@@ -171,12 +196,30 @@ run: deps
 # Every test, twice: built with gcc, then with clang under ASan and UBSan; then the tests that
 # run threads once more under ThreadSanitizer. Warnings are errors. The last line is the
 # runner's summary of all of it.
-THREAD_TESTS = test_batch
+THREAD_TESTS = test_batch test_threads
+# test_embed installs the gcc build and builds against it: once is enough.
+SAN_TESTS = $(filter-out test_embed,$(TEST_NAMES))
 check: deps
-	@$(MAKE) --no-print-directory WERROR=1 tests
+	@$(MAKE) --no-print-directory WERROR=1 tests all
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
-	@$(MAKE) --no-print-directory WERROR=1 TSAN=1 CC=clang build/tsan/budget
-	@sh tests/run-tests.sh "build build/san build/tsan:$(subst $(space),$(comma),$(THREAD_TESTS))" $(TEST_NAMES)
+	@$(MAKE) --no-print-directory WERROR=1 TSAN=1 CC=clang build/tsan/budget build/tsan/tests/test_threads
+	@sh tests/run-tests.sh "build build/san:$(subst $(space),$(comma),$(SAN_TESTS)) \
+	  build/tsan:$(subst $(space),$(comma),$(THREAD_TESTS))" $(TEST_NAMES)
+
+# Installs the command, the libraries, the header, the pkg-config file and the Lua module under
+# PREFIX (default /usr/local; DESTDIR too, for packagers).
+LUA_CMOD_DIR = $(PREFIX)/lib/lua/5.4
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(LUA_CMOD_DIR)
+	install -m 755 $(BUILD)/budget $(DESTDIR)$(PREFIX)/bin/budget
+	install -m 644 $(BUILD)/libbudget.a $(DESTDIR)$(PREFIX)/lib/libbudget.a
+	install -m 755 $(BUILD)/$(REALNAME) $(DESTDIR)$(PREFIX)/lib/$(REALNAME)
+	ln -sf $(REALNAME) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libbudget.so
+	install -m 644 engine/budget.h $(DESTDIR)$(PREFIX)/include/budget.h
+	sed 's|^prefix=.*|prefix=$(PREFIX)|' $(BUILD)/budget.pc > $(DESTDIR)$(PREFIX)/lib/pkgconfig/budget.pc
+	install -m 755 $(BUILD)/lua/budget.so $(DESTDIR)$(LUA_CMOD_DIR)/budget.so
 
 # The sanitizer build alone, with its tests.
 san: deps

@@ -11,7 +11,7 @@
 #include "lauxlib.h"
 #include "lua-lpeg.h"
 #include "luasrc.h"
-#include "version.h"
+#include "budget.h"
 
 /* package.preload loader for one embedded module; upvalue 1 is its lua_source. [-1, +1, e] */
 static int load_embedded(lua_State *L) {

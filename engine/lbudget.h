@@ -14,8 +14,9 @@
 #define RATE_MT "budget.rate"
 #define CORE_MT "budget.core"
 
-/* Opens the module: C functions, the engine's embedded Lua modules, LPeg. [-0, +1, e] */
-int luaopen_budget(lua_State *L);
+/* luaopen_budget (declared in budget.h) opens the module: C functions, the engine's embedded
+** Lua modules, LPeg. [-0, +1, e] */
+#include "budget.h"
 
 /* Pushes an amount as a budget.money. [-0, +1, m] */
 void lbudget_pushmoney(lua_State *L, money m);

@@ -5,7 +5,7 @@
 ** or the whole new one, never a part.
 ** See LICENSE for copyright and license.
 */
-#define _POSIX_C_SOURCE 200809L  /* mkstemp, fsync */
+#define _XOPEN_SOURCE 700  /* mkstemp, fsync, realpath */
 
 #include "lbudget.h"
 
@@ -178,7 +178,22 @@ static const luaL_Reg writer_methods[] = {
 
 /* }================================================================== */
 
+/* budget.realpath(path) → the absolute path with no '.', '..' or links; or nil and why. [-0, +1|2, m] */
+static int l_realpath(lua_State *L) {
+  char *r = realpath(luaL_checkstring(L, 1), NULL);
+  if (r == NULL) {
+    lua_pushnil(L);
+    lua_pushstring(L, strerror(errno));
+    return 2;
+  }
+  lua_pushstring(L, r);
+  free(r);
+  return 1;
+}
+
 void lbudget_open_file(lua_State *L) {
+  lua_pushcfunction(L, l_realpath);
+  lua_setfield(L, -2, "realpath");
   if (luaL_newmetatable(L, WRITER_MT)) {
     lua_pushcfunction(L, l_writer_gc);
     lua_setfield(L, -2, "__gc");

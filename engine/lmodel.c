@@ -700,6 +700,8 @@ static const luaL_Reg core_methods[] = {
 
 void lbudget_open_core(lua_State *L) {
   if (luaL_newmetatable(L, CORE_MT)) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
     lua_pushcfunction(L, l_core_gc);
     lua_setfield(L, -2, "__gc");
     luaL_newlib(L, core_methods);
@@ -711,6 +713,8 @@ void lbudget_open_core(lua_State *L) {
   lua_pushcfunction(L, l_plan);
   lua_setfield(L, -2, "plan");
   if (luaL_newmetatable(L, OVERLAY_MT)) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
     lua_pushcfunction(L, l_overlay_gc);
     lua_setfield(L, -2, "__gc");
     luaL_newlib(L, overlay_methods);

@@ -410,6 +410,8 @@ static const luaL_Reg funcs[] = {{"money", l_money_new}, {"fen", l_money_fen_new
 static void newtype(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods) {
   luaL_newmetatable(L, name);
   luaL_setfuncs(L, meta, 0);
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");  /* a script cannot reach, or change, the type's methods */
   lua_newtable(L);
   luaL_setfuncs(L, methods, 0);
   lua_setfield(L, -2, "__index");

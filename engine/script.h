@@ -62,6 +62,9 @@ void script_set_interrupt(script *s, volatile sig_atomic_t *flag);
 budget_status script_worker_run(script *s, size_t point, const char *const *values, size_t nvalues, char **rows,
                                 size_t *rows_len, char **header, size_t *header_len, int *flags);
 
+/* The state, for the binding layer (engine/l*.c) that drives it; owned by s. */
+struct lua_State *script_state(script *s);
+
 /* The message of the last failure; borrowed, valid until the next call on s. */
 const char *script_errmsg(const script *s);
 

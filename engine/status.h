@@ -8,26 +8,7 @@
 
 #include <stddef.h>
 
-/* Every fallible call returns one of these; BUDGET_OK is 0 so 'if (rc)' tests failure. */
-typedef enum budget_status {
-  BUDGET_OK = 0,
-  BUDGET_ENOMEM,        /* an allocation failed (or the allocator refused it) */
-  BUDGET_EOVERFLOW,     /* a result does not fit in int64 fen */
-  BUDGET_ESYNTAX,       /* malformed text: an amount, a rate, a reference */
-  BUDGET_EDIVZERO,      /* a zero denominator */
-  BUDGET_EINVAL,        /* an argument outside what the call accepts */
-  BUDGET_ENOTFOUND,     /* an unknown member or cell */
-  BUDGET_EAMBIGUOUS,    /* a reference that matches more than one member */
-  BUDGET_EDUPLICATE,    /* a code or cell defined twice */
-  BUDGET_EGRAIN,        /* an amount that is not a whole number of grains */
-  BUDGET_EZEROWEIGHTS,  /* allocation over weights that are all zero */
-  BUDGET_ENOTLEAF,      /* a cell keyed by a member that has children */
-  BUDGET_ESTATE,        /* the object is not in a state that allows the call */
-  BUDGET_ESPACE,        /* the caller's buffer is too small */
-  BUDGET_EIO,           /* a file could not be read or written */
-  BUDGET_ESCRIPT,       /* a Lua chunk failed */
-  BUDGET_ELIMIT         /* a script went past its memory or instruction limit */
-} budget_status;
+#include "budget.h"  /* budget_status: the public header owns it */
 
 /* Where in a text input parsing stopped, and what it wanted there. */
 typedef struct text_error {

@@ -191,7 +191,6 @@ end
 function M.worker(script_path, model_path, core_ptr, names, format)
   local model = require "budget.model"
   local scenario = require "budget.scenario"
-  local cli = require "budget.cli"
   local base = model.load(model_path, { core = C.core_borrow(core_ptr) })
   local f = assert(io.open(script_path, "rb"))
   local src = f:read("a")
@@ -200,12 +199,16 @@ function M.worker(script_path, model_path, core_ptr, names, format)
   local emitted  -- the rows of the point being run
   local proxy = setmetatable({  -- the script's 'budget': the module, and emit
     emit = function(s, columns)
-      if getmetatable(s) ~= scenario.Scenario then error("budget.emit(s, {column = value}): s is a scenario", 2) end
+      if type(s) ~= "table" or not s.ov or not s.base then
+        error("budget.emit(s, {column = value}): s is a scenario", 2)
+      end
       emitted[#emitted + 1] = { total = s:total(), columns = columns or {}, violations = s:violations() }
     end,
-  }, { __index = C })
+  }, { __index = confined })
   local noop = function() end  -- a batch's output is its rows, not what a script prints
-  local safe_mt = getmetatable(cli.script_env())
+  local sandbox = require "budget.sandbox"
+  local safe_mt = sandbox.SAFE_MT
+  local confined = sandbox.budget_for { ".", script_path:match("^(.*)/[^/]*$") or "." }
   return function(point, ...)
     local params = {}
     for i, n in ipairs(names) do params[n] = select(i, ...) end

@@ -15,9 +15,13 @@ usage: budget COMMAND [ARGS]
 A budget modeling engine: exact money, account hierarchies and Lua what-if scenarios.
 
 commands:
-  run SCRIPT [--model MODEL] [--format table|csv|json|md] [--trusted]
-                                    run a scenario script; 'model' is the model in it;
-                                    --trusted gives it require, io and os as well
+  run SCRIPT [--model MODEL] [--format table|csv|json|md]
+        [--allow DIR]... [--max-steps N] [--max-memory BYTES] [--max-seconds S] [--trusted]
+                                    run a scenario script; 'model' is the model in it.
+                                    It runs sandboxed: budget.load reads models only
+                                    under the current directory, the script's and
+                                    each --allow DIR; past a limit it stops (exit 2).
+                                    --trusted lifts the sandbox for your own scripts
   batch SCRIPT --model MODEL [--param NAME=FROM:TO:STEP | NAME=a,b,c]... [--jobs N]
         [--shard K/N] [--format csv|jsonl] [-o FILE]
                                     the script once per point of the parameters, in parallel
@@ -142,61 +146,64 @@ local function cmd_show(args)
   return EXIT_DONE
 end
 
--- What every scenario script may use: no io, os, package or debug. Shared by the scripts of a
--- state (read through __index), so each gets a fresh table of its own for nothing.
-local SAFE = {}
-for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error", "assert",
-                     "pcall", "xpcall", "setmetatable", "getmetatable", "rawequal", "rawget", "rawset", "rawlen" } do
-  SAFE[k] = _G[k]
-end
-SAFE.string, SAFE.table, SAFE.math, SAFE.utf8 = string, table, math, utf8
-SAFE.budget = C
-local SAFE_MT = { __index = SAFE }
-
--- The environment a scenario script runs in; 'out' collects what it prints.
-local function script_env(out)
-  out = out or {}
-  local env = setmetatable({}, SAFE_MT)
-  env.print = function(...)
-    local parts = {}
-    for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
-    out[#out + 1] = table.concat(parts, "\t") .. "\n"
-  end
-  return env
-end
-
--- budget run SCRIPT [--model MODEL] [--format FMT]
+-- budget run SCRIPT [--model MODEL] [--format FMT] [--trusted] [--allow DIR]... [--max-steps N]
+--                   [--max-memory BYTES] [--max-seconds S]
 local function cmd_run(args)
-  local trusted = false
-  for i = #args, 1, -1 do
-    if args[i] == "--trusted" then trusted = true table.remove(args, i) end
+  local sandbox = require "budget.sandbox"
+  local trusted, allow, rest = false, {}, {}
+  local i = 1
+  while i <= #args do  -- --trusted takes no value; --allow may repeat
+    if args[i] == "--trusted" then
+      trusted = true
+      i = i + 1
+    elseif args[i] == "--allow" then
+      if not args[i + 1] then return bad("run: --allow needs a directory") end
+      allow[#allow + 1] = args[i + 1]
+      i = i + 2
+    else
+      rest[#rest + 1] = args[i]
+      i = i + 1
+    end
   end
-  local pos, opts = parse(args, { model = true, format = true })
+  local pos, opts = parse(rest, { model = true, format = true, ["max-steps"] = true, ["max-memory"] = true,
+                                  ["max-seconds"] = true })
   if not pos then return bad("run: %s", opts) end
   if #pos ~= 1 then return bad("run: expected one script: budget run SCRIPT [--model MODEL] [--format FMT]") end
   local report = require "budget.report"
   local fmt = opts.format or "table"
   if not report.FORMATS[fmt] then return bad("run: unknown format '%s': expected table, csv, json or md", fmt) end
+  local limits = { trusted = trusted }
+  for _, l in ipairs { { "max-steps", "max_steps" }, { "max-memory", "max_memory" }, { "max-seconds", "max_seconds" } } do
+    if opts[l[1]] then
+      local n = tonumber(opts[l[1]])
+      if not n or n <= 0 or (l[2] ~= "max_seconds" and math.type(n) ~= "integer") then
+        return bad("run: --%s '%s': expected a positive %s", l[1], opts[l[1]],
+          l[2] == "max_seconds" and "number" or "whole number")
+      end
+      limits[l[2]] = n
+    end
+  end
   local path = pos[1]
   local f, err = io.open(path, "rb")
   if not f then return bad("%s: cannot read the script: %s", path, (err:gsub("^.-: ", ""))) end
   local src = f:read("a")
   f:close()
+  allow[#allow + 1] = "."
+  allow[#allow + 1] = path:match("^(.*)/[^/]*$") or "."
+  limits.allow = allow
   local out = {}  -- everything the script prints, written only if it finishes
-  local env = script_env(out)
-  if trusted then setmetatable(env, { __index = _G }) end
+  local extra = {}
   if opts.model then
     local m, e = load_model(opts.model)
     if not m then return bad("%s", e) end
-    env.model = m
+    extra.model = m
   end
   local scenario = require "budget.scenario"
   scenario.format = fmt
   scenario.write = function(text) out[#out + 1] = text end
-  local chunk, e = load(src, "=" .. path, "t", env)
-  if not chunk then return bad("%s", e) end
-  local ok, e2 = xpcall(chunk, function(msg) return msg end)
-  if not ok then return bad("%s", type(e2) == "string" and e2 or tostring(e2)) end
+  local env = sandbox.env(out, extra, limits)
+  local ok, e2 = sandbox.run(src, path, env, limits)
+  if not ok then return bad("%s", e2) end
   local errors = 0
   local ok3, e3 = pcall(function()
     for _, s in ipairs(scenario.order) do
@@ -206,6 +213,11 @@ local function cmd_run(args)
   if not ok3 then return bad("%s", e3) end
   io.write(table.concat(out))
   return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
+end
+
+-- The environment of a scenario script, for the batch workers.
+local function script_env(out)
+  return require("budget.sandbox").env(out or {}, nil, nil)
 end
 
 -- budget import DOCUMENT [-o MODEL]: the model on stdout, or written whole to MODEL.

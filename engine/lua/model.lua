@@ -11,6 +11,7 @@ local M = {}
 
 local Model = {}
 Model.__index = Model
+Model.__metatable = false  -- scripts may not reach the class through getmetatable
 M.Model = Model
 
 -- A model file may run this many Lua instructions while it is loaded.
@@ -449,6 +450,16 @@ function Model:resolve_selection(ref)
   local set
   if ref == nil then
     set = self.main
+  elseif type(ref) == "string" and (self.set_by_name[ref] or self.dim_by_name[ref]) and
+         not self.core:find(ref) then  -- a fact set's or a dimension's name: the whole of it
+    if self.set_by_name[ref] then
+      set = self.set_by_name[ref]
+    else
+      wanted[ref] = nil
+      for _, s in ipairs(self.sets) do
+        for _, d in ipairs(s.dims) do if d == ref and not set then set = s end end
+      end
+    end
   elseif type(ref) == "string" then
     local info = self:find(ref)
     wanted[info.dim] = info.id

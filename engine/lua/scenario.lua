@@ -12,6 +12,7 @@ local M = {}
 
 local Scenario = {}
 Scenario.__index = Scenario
+Scenario.__metatable = false  -- scripts may not reach the class through getmetatable
 M.Scenario = Scenario
 
 local ZERO = C.fen(0)

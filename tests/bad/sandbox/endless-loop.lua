@@ -1,0 +1,4 @@
+-- expect: 4 the script ran past its limit of 1000000 steps (Lua instructions)
+-- args: --max-steps 1000000
+-- an endless loop
+while true do end
