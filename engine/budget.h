@@ -57,6 +57,7 @@
 #ifndef BUDGET_H
 #define BUDGET_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -232,6 +233,26 @@ budget_status budget_money_format(int64_t fen, char *buf, size_t size);
 
 /* Parses '1,234.56', '52.50万元', '10万', '1.2亿' into fen; ESYNTAX or EOVERFLOW for a bad one. */
 budget_status budget_money_parse(const char *text, int64_t *fen);
+
+/* }================================================================== */
+
+/* {==================================================================
+** The command line
+** =================================================================== */
+
+/*
+** Runs a 'budget' command line in e (argv[0] is the program's name, as in
+** main): what the budget command does, printing to stdout and stderr.
+** Returns the command's exit status: 0 done, 1 violations of severity error,
+** 2 bad input or usage, 130 a batch interrupted.
+*/
+int budget_command(budget_engine *e, int argc, char **argv);
+
+/*
+** Gives e the flag a host's SIGINT handler sets: a running batch stops when
+** it becomes nonzero, keeping the rows written so far whole. NULL forgets it.
+*/
+void budget_engine_interrupt_on(budget_engine *e, volatile sig_atomic_t *flag);
 
 /* }================================================================== */
 

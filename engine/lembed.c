@@ -497,6 +497,25 @@ void budget_free(void *p) {
 /* }================================================================== */
 
 /* {==================================================================
+** The command line
+** =================================================================== */
+
+int budget_command(budget_engine *e, int argc, char **argv) {
+  int status = 2;
+  if (script_cli(e->s, argc, argv, &status) != BUDGET_OK) {
+    fprintf(stderr, "budget: internal error: %s\n", script_errmsg(e->s));
+    return 2;
+  }
+  return status;
+}
+
+void budget_engine_interrupt_on(budget_engine *e, volatile sig_atomic_t *flag) {
+  script_set_interrupt(e->s, flag);
+}
+
+/* }================================================================== */
+
+/* {==================================================================
 ** Amounts
 ** =================================================================== */
 

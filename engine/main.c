@@ -1,7 +1,7 @@
 /*
 ** engine/main.c
-** The 'budget' command: arguments and exit codes only; the commands
-** themselves are the engine's Lua (engine/lua/cli.lua).
+** The 'budget' command: a client of the C API (budget.h) like any other; the
+** commands themselves are the engine's (budget_command, engine/lua/cli.lua).
 ** See LICENSE for copyright and license.
 */
 #define _POSIX_C_SOURCE 200809L  /* sigaction */
@@ -10,15 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "script.h"
+#include "budget.h"
 
-/* Exit codes of DESIGN.md: 0 done, 1 error-severity violations, 2 bad input or usage. */
-enum { EXIT_BAD_INPUT = 2 };
-
-/* Lua states may grow to this; past it a script fails cleanly instead of taking the machine. */
-#define MEMORY_LIMIT ((size_t)4 << 30)
-
-/* Set by SIGINT during a batch: the workers stop and the rows written so far stay whole. */
+/* Set by SIGINT or SIGTERM during a batch: the workers stop and the rows written so far stay whole. */
 static volatile sig_atomic_t interrupted;
 
 static void on_interrupt(int sig) {
@@ -27,12 +21,14 @@ static void on_interrupt(int sig) {
 }
 
 int main(int argc, char **argv) {
-  script *s;
-  int status = EXIT_BAD_INPUT;
-  budget_status rc = script_new(mem_default(), MEMORY_LIMIT, &s);
-  if (rc) {
-    fprintf(stderr, "budget: cannot start Lua: %s\n", status_str(rc));
-    return EXIT_BAD_INPUT;
+  budget_engine *e;
+  budget_options opts;
+  int status;
+  memset(&opts, 0, sizeof opts);
+  opts.trusted = 1;  /* the command's own code; 'budget run' sandboxes the scripts it runs */
+  if (budget_engine_new(&opts, &e) != BUDGET_OK) {
+    fprintf(stderr, "budget: out of memory\n");
+    return 2;
   }
   if (argc > 1 && strcmp(argv[1], "batch") == 0) {  /* only a batch has rows to keep whole */
     struct sigaction sa;
@@ -41,18 +37,14 @@ int main(int argc, char **argv) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    script_set_interrupt(s, &interrupted);
+    budget_engine_interrupt_on(e, &interrupted);
   }
-  rc = script_cli(s, argc, argv, &status);
-  if (rc) {
-    fprintf(stderr, "budget: internal error: %s\n", script_errmsg(s));
-    status = EXIT_BAD_INPUT;
-  }
-  script_free(s);
+  status = budget_command(e, argc, argv);
+  budget_engine_free(e);
   fflush(stdout);
   if (ferror(stdout)) {
     fprintf(stderr, "budget: cannot write the output\n");
-    status = EXIT_BAD_INPUT;
+    status = 2;
   }
   return status;
 }
