@@ -22,6 +22,7 @@ struct facts {
   size_t n, kcap, acap;
   uint32_t *index;    /* open addressing over keys; NO_CELL for empty */
   size_t icap;
+  bool unindexed;     /* cells appended in key order without the index: it is made before use */
 };
 
 budget_status facts_new(const mem_allocator *A, const char *name, const hier *const *dims, size_t ndims,
@@ -75,8 +76,10 @@ static size_t hash_key(const facts *f, const hier_id *key) {
   for (d = 0; d < f->ndims; d++) {
     h ^= key[d];
     h *= 1099511628211u;
-    h ^= h >> 29;
   }
+  h ^= h >> 33;  /* a finaliser: keys differ mostly in their low bits */
+  h *= 0xff51afd7ed558ccdu;
+  h ^= h >> 33;
   return (size_t)h;
 }
 
@@ -95,7 +98,8 @@ static budget_status reindex(facts *f, size_t ncap) {
   budget_status rc = mem_array(f->A, ncap, sizeof *index, (void **)&index);
   if (rc) return rc;
   for (i = 0; i < ncap; i++) index[i] = NO_CELL;
-  for (i = 0; i < f->n; i++) index[key_slot(f, index, ncap, &f->keys[i * f->ndims])] = (uint32_t)i;
+  if (!f->unindexed)
+    for (i = 0; i < f->n; i++) index[key_slot(f, index, ncap, &f->keys[i * f->ndims])] = (uint32_t)i;
   mem_free(f->A, f->index, f->icap, sizeof *f->index);
   f->index = index;
   f->icap = ncap;
@@ -113,9 +117,36 @@ static budget_status check_key(const facts *f, const hier_id *key) {
   return BUDGET_OK;
 }
 
+/*
+** Cells added in increasing key order (a bulk load of sorted cells) cannot repeat a key, so
+** they are appended without the index, which is made at the first lookup that needs it.
+*/
+static void build_index(facts *f) {
+  size_t i;
+  for (i = 0; i < f->icap; i++) f->index[i] = NO_CELL;
+  for (i = 0; i < f->n; i++) f->index[key_slot(f, f->index, f->icap, &f->keys[i * f->ndims])] = (uint32_t)i;
+  f->unindexed = false;
+}
+
+void facts_prepare(facts *f) {
+  if (f->unindexed) build_index(f);
+}
+
+/* Is key past the last cell's key (dimension by dimension)? */
+static bool after_last(const facts *f, const hier_id *key) {
+  const hier_id *last;
+  size_t d;
+  if (f->n == 0) return true;
+  last = &f->keys[(f->n - 1) * f->ndims];
+  for (d = 0; d < f->ndims; d++)
+    if (key[d] != last[d]) return key[d] > last[d];
+  return false;
+}
+
 budget_status facts_find(const facts *f, const hier_id *key, size_t *cell) {
   uint32_t c;
   if (f->icap == 0) return BUDGET_ENOTFOUND;
+  if (f->unindexed) build_index((facts *)(size_t)f);  /* a cache; facts_prepare makes it before sharing */
   c = f->index[key_slot(f, f->index, f->icap, key)];
   if (c == NO_CELL) return BUDGET_ENOTFOUND;
   *cell = c;
@@ -128,25 +159,46 @@ static budget_status store(facts *f, const hier_id *key, money amount, bool uniq
   budget_status rc = check_key(f, key);
   if (rc) return rc;
   if (amount % f->grain != 0) return BUDGET_EGRAIN;
-  if (facts_find(f, key, &c) == BUDGET_OK) {
+  if (f->n >= NO_CELL - 1) return BUDGET_EOVERFLOW;
+  /* Every allocation first, so that a failure leaves the set as it was (only roomier). */
+  if ((rc = mem_grow(f->A, (void **)&f->keys, &f->kcap, (f->n + 1) * nd, sizeof *f->keys)) != BUDGET_OK ||
+      (rc = mem_grow(f->A, (void **)&f->amounts, &f->acap, f->n + 1, sizeof *f->amounts)) != BUDGET_OK)
+    return rc;
+  if ((f->n + 1) * 2 > f->icap && (rc = reindex(f, f->icap ? f->icap * 2 : 64)) != BUDGET_OK) return rc;
+  if (f->n > 4096 && after_last(f, key)) {
+    c = f->n++;  /* past every key so far: new, and the index can wait */
+    memcpy(&f->keys[c * nd], key, nd * sizeof *key);
+    f->amounts[c] = amount;
+    f->unindexed = true;
+    if (cell) *cell = c;
+    return BUDGET_OK;
+  }
+  if (f->unindexed) build_index(f);
+  s = key_slot(f, f->index, f->icap, key);  /* one probe: the cell, or where it goes */
+  if (f->index[s] != NO_CELL) {
+    c = f->index[s];
     if (unique) return BUDGET_EDUPLICATE;
     rc = money_add(f->amounts[c], amount, &f->amounts[c]);
     if (rc) return rc;
     if (cell) *cell = c;
     return BUDGET_OK;
   }
-  if (f->n >= NO_CELL - 1) return BUDGET_EOVERFLOW;
-  /* Every allocation first, so that a failure leaves the set as it was. */
-  if ((rc = mem_grow(f->A, (void **)&f->keys, &f->kcap, (f->n + 1) * nd, sizeof *f->keys)) != BUDGET_OK ||
-      (rc = mem_grow(f->A, (void **)&f->amounts, &f->acap, f->n + 1, sizeof *f->amounts)) != BUDGET_OK)
-    return rc;
-  if ((f->n + 1) * 2 > f->icap && (rc = reindex(f, f->icap ? f->icap * 2 : 64)) != BUDGET_OK) return rc;
   c = f->n++;
   memcpy(&f->keys[c * nd], key, nd * sizeof *key);
   f->amounts[c] = amount;
-  s = key_slot(f, f->index, f->icap, key);
   f->index[s] = (uint32_t)c;
   if (cell) *cell = c;
+  return BUDGET_OK;
+}
+
+budget_status facts_reserve(facts *f, size_t cells) {
+  size_t want = f->icap ? f->icap : 64;
+  budget_status rc;
+  if ((rc = mem_grow(f->A, (void **)&f->keys, &f->kcap, (f->n + cells) * f->ndims, sizeof *f->keys)) != BUDGET_OK ||
+      (rc = mem_grow(f->A, (void **)&f->amounts, &f->acap, f->n + cells, sizeof *f->amounts)) != BUDGET_OK)
+    return rc;
+  while (want < (f->n + cells) * 2) want *= 2;
+  if (want > f->icap) return reindex(f, want);
   return BUDGET_OK;
 }
 

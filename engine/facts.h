@@ -54,6 +54,12 @@ size_t facts_count(const facts *f);
 */
 budget_status facts_add(facts *f, const hier_id *key, money amount, size_t *cell);
 
+/* Makes the key index a lookup makes on first use, so that threads may share f read-only. */
+void facts_prepare(facts *f);
+
+/* Makes room for 'cells' more cells (a bulk load's hint). */
+budget_status facts_reserve(facts *f, size_t cells);
+
 /* Like facts_add, but EDUPLICATE if the cell exists: a model states each cell once. */
 budget_status facts_put(facts *f, const hier_id *key, money amount, size_t *cell);
 

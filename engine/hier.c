@@ -37,6 +37,9 @@ struct hier {
   size_t icap;         /* slots in each index */
   hier_id first_root, last_root;
   bool sealed;
+  bool names_stale;    /* members added since by_name was made: it is made again before use */
+  bool codes_stale;    /* members added in code order without by_code: it is made before use */
+  uint32_t max_code;   /* the greatest code so far: a code past it cannot be a duplicate */
 };
 
 /* {==================================================================
@@ -44,17 +47,16 @@ struct hier {
 ** =================================================================== */
 
 static uint64_t hash_str(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603u;  /* FNV-1a */
-  size_t i;
+  uint64_t h = 1469598103934665603u;  /* FNV-1a, then a finaliser: codes that differ in */
+  size_t i;                           /* their last digit must not crowd one run of slots */
   for (i = 0; i < len; i++) {
     h ^= (unsigned char)s[i];
     h *= 1099511628211u;
   }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdu;
+  h ^= h >> 33;
   return h;
-}
-
-static bool isalnum_(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* Decodes one UTF-8 code point at s[*i..len); returns -1 for a malformed sequence. */
@@ -83,15 +85,47 @@ static long utf8_next(const char *s, size_t len, size_t *i) {
   return cp;
 }
 
+/*
+** A name is UTF-8 without control characters or '/', not empty, no space at either end.
+** Checked a byte at a time: ASCII is the quick case; a lead byte says how many
+** continuation bytes follow, and overlong forms and surrogates are refused.
+*/
 static bool valid_name(const char *s, size_t len) {
-  size_t i = 0;
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
   if (len == 0 || s[0] == ' ' || s[len - 1] == ' ') return false;
-  while (i < len) {
-    long cp = utf8_next(s, len, &i);
-    if (cp < 0x20 || cp == '/' || cp == 0x7F) return false;  /* also catches -1 */
+  while (p < end) {
+    unsigned c = *p;
+    size_t extra;
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7F || c == '/') return false;
+      p++;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF) extra = 1;
+    else if (c >= 0xE0 && c <= 0xEF) extra = 2;
+    else if (c >= 0xF0 && c <= 0xF4) extra = 3;
+    else return false;
+    if ((size_t)(end - p) <= extra) return false;
+    if ((p[1] & 0xC0) != 0x80 || (extra > 1 && (p[2] & 0xC0) != 0x80) || (extra > 2 && (p[3] & 0xC0) != 0x80))
+      return false;
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0) || (c == 0xF0 && p[1] < 0x90) ||
+        (c == 0xF4 && p[1] >= 0x90))
+      return false;  /* overlong, surrogate, past U+10FFFF */
+    p += extra + 1;
   }
   return true;
 }
+
+/* Letters and digits: the characters a code is made of. */
+static const unsigned char alnum_table[256] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+  ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+  ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+  ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+  ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+  ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+  ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
 
 /*
 ** Copies the letters and digits of a code into out (CODE_MAX + 1 bytes),
@@ -100,13 +134,15 @@ static bool valid_name(const char *s, size_t len) {
 */
 static int compact_code(const char *s, size_t len, char *out) {
   size_t i, n = 0;
+  if (len > 2 * CODE_MAX) return -1;
   for (i = 0; i < len; i++) {
-    if (s[i] == ' ') {
-      if (i == 0 || i + 1 == len || s[i + 1] == ' ') return -1;
-      continue;
+    unsigned char c = (unsigned char)s[i];
+    if (alnum_table[c]) {
+      if (n == CODE_MAX) return -1;
+      out[n++] = (char)c;
+    } else if (c != ' ' || i == 0 || i + 1 == len || s[i + 1] == ' ') {
+      return -1;
     }
-    if (!isalnum_(s[i]) || n == CODE_MAX) return -1;
-    out[n++] = s[i];
   }
   out[n] = '\0';
   return (int)n;
@@ -143,17 +179,53 @@ static size_t slot(const hier *h, const hier_id *ix, bool by_code, const char *s
     const char *k;
     if (id == HIER_NONE) return i;
     k = str_at(h, by_code ? h->m[id].code : h->m[id].name);
-    if (strlen(k) == len && memcmp(k, s, len) == 0) return i;
+    if (memcmp(k, s, len) == 0 && k[len] == '\0') return i;  /* k ends at its NUL: a shorter k differs first */
     i = (i + 1) & mask;
   }
 }
 
+/*
+** Makes the name index from the members, oldest first, so that each name's slot holds its
+** newest member and same_name links to the ones before. Made lazily: a bulk load of a
+** million members does not pay for it member by member. A sealed hierarchy is never stale,
+** so the ones threads share are only read.
+*/
+static void build_names(hier *h) {
+  size_t i;
+  for (i = 0; i < h->icap; i++) h->by_name[i] = HIER_NONE;
+  for (i = 0; i < h->n; i++) {
+    const char *nm = str_at(h, h->m[i].name);
+    size_t s = slot(h, h->by_name, false, nm, strlen(nm));
+    h->m[i].same_name = h->by_name[s];
+    h->by_name[s] = (hier_id)i;
+  }
+  h->names_stale = false;
+}
+
+/*
+** Makes the code index from the members. Members added in increasing code order (a bulk
+** load, nearly always) cannot repeat a code, so they are appended without it, and it is
+** made at the first lookup by code, if there is one.
+*/
+static void build_codes(hier *h) {
+  size_t i;
+  for (i = 0; i < h->icap; i++) h->by_code[i] = HIER_NONE;
+  for (i = 0; i < h->n; i++) {
+    const char *c = str_at(h, h->m[i].code);
+    if (*c) h->by_code[slot(h, h->by_code, true, c, strlen(c))] = (hier_id)i;
+  }
+  h->codes_stale = false;
+}
+
 static hier_id lookup(const hier *h, bool by_code, const char *s, size_t len) {
   if (h->icap == 0) return HIER_NONE;
+  /* caches: see build_names and build_codes; hier_prepare makes both before threads share h */
+  if (!by_code && h->names_stale) build_names((hier *)(size_t)h);
+  if (by_code && h->codes_stale) build_codes((hier *)(size_t)h);
   return (by_code ? h->by_code : h->by_name)[slot(h, by_code ? h->by_code : h->by_name, by_code, s, len)];
 }
 
-/* Rebuilds both indexes with 'ncap' slots; on failure the old ones stay. */
+/* Rebuilds the code index with 'ncap' slots (and the name index's room); on failure the old ones stay. */
 static budget_status rehash(hier *h, size_t ncap) {
   hier_id *codes, *names, *oc = h->by_code, *on = h->by_name;
   size_t i, ocap = h->icap;
@@ -164,15 +236,16 @@ static budget_status rehash(hier *h, size_t ncap) {
     mem_free(h->A, codes, ncap, sizeof *codes);
     return rc;
   }
-  for (i = 0; i < ncap; i++) codes[i] = names[i] = HIER_NONE;
+  for (i = 0; i < ncap; i++) codes[i] = HIER_NONE;
   h->by_code = codes;
   h->by_name = names;
   h->icap = ncap;
-  for (i = 0; i < h->n; i++) {  /* oldest first, so each name ends on its newest member */
-    const char *c = str_at(h, h->m[i].code), *nm = str_at(h, h->m[i].name);
-    if (*c) codes[slot(h, codes, true, c, strlen(c))] = (hier_id)i;
-    names[slot(h, names, false, nm, strlen(nm))] = (hier_id)i;
-  }
+  if (!h->codes_stale)
+    for (i = 0; i < h->n; i++) {
+      const char *c = str_at(h, h->m[i].code);
+      if (*c) codes[slot(h, codes, true, c, strlen(c))] = (hier_id)i;
+    }
+  h->names_stale = true;  /* made again at the next name lookup */
   mem_free(h->A, oc, ocap, sizeof *oc);
   mem_free(h->A, on, ocap, sizeof *on);
   return BUDGET_OK;
@@ -219,16 +292,22 @@ void hier_free(hier *h) {
 }
 
 budget_status hier_add(hier *h, hier_id parent, const char *code, const char *name, hier_id *out) {
+  return hier_add_n(h, parent, code, code ? strlen(code) : 0, name, strlen(name), out);
+}
+
+budget_status hier_add_n(hier *h, hier_id parent, const char *code, size_t code_len, const char *name, size_t nlen,
+                         hier_id *out) {
   char cc[CODE_MAX + 1];
-  size_t nlen = strlen(name), pclen = 0, need;
+  size_t pclen = 0, need, cslot = 0;
   int clen = 0;
+  bool in_order = false;
   hier_id id;
   member *m;
   budget_status rc;
   if (h->sealed) return BUDGET_ESTATE;
   if ((parent != HIER_NONE && parent >= h->n) || !valid_name(name, nlen)) return BUDGET_EINVAL;
   if (h->n >= (size_t)HIER_NONE - 1) return BUDGET_EOVERFLOW;
-  if (code != NULL && (clen = compact_code(code, strlen(code), cc)) < 0) return BUDGET_EINVAL;
+  if (code != NULL && code_len > 0 && (clen = compact_code(code, code_len, cc)) < 0) return BUDGET_EINVAL;
   if (parent != HIER_NONE) {
     const char *pc = str_at(h, h->m[parent].code);
     pclen = strlen(pc);
@@ -236,18 +315,28 @@ budget_status hier_add(hier *h, hier_id parent, const char *code, const char *na
       return BUDGET_EINVAL;  /* a child's code extends its parent's */
     if (h->m[parent].depth == UINT16_MAX) return BUDGET_EINVAL;
   }
-  if (clen > 0 && lookup(h, true, cc, (size_t)clen) != HIER_NONE) return BUDGET_EDUPLICATE;
-  /* Every allocation first, so that a failure leaves the tree as it was. */
+  /* Every allocation first, so that a failure leaves the tree as it was (only roomier). */
   need = h->slen + nlen + 1 + (size_t)clen + 1;
   if (need > UINT32_MAX) return BUDGET_EOVERFLOW;
   if ((rc = mem_grow(h->A, (void **)&h->strs, &h->scap, need, 1)) != BUDGET_OK) return rc;
   if ((rc = mem_grow(h->A, (void **)&h->m, &h->cap, h->n + 1, sizeof *h->m)) != BUDGET_OK) return rc;
   if ((h->n + 1) * 2 > h->icap && (rc = rehash(h, h->icap ? h->icap * 2 : 64)) != BUDGET_OK) return rc;
+  if (clen > 0) {
+    in_order = h->max_code == 0 || strcmp(cc, str_at(h, h->max_code)) > 0;
+    if (in_order && (h->codes_stale || h->n > 4096)) {
+      h->codes_stale = true;  /* past every code so far: no duplicate; the index can wait */
+    } else {
+      if (h->codes_stale) build_codes(h);
+      cslot = slot(h, h->by_code, true, cc, (size_t)clen);  /* one probe: a duplicate, or the slot */
+      if (h->by_code[cslot] != HIER_NONE) return BUDGET_EDUPLICATE;
+    }
+  }
   id = (hier_id)h->n;
   m = &h->m[id];
   memset(m, 0, sizeof *m);
   m->name = (uint32_t)h->slen;
-  memcpy(h->strs + h->slen, name, nlen + 1);
+  memcpy(h->strs + h->slen, name, nlen);
+  h->strs[h->slen + nlen] = '\0';
   h->slen += nlen + 1;
   m->code = 0;  /* the empty string */
   if (clen > 0) {
@@ -270,14 +359,30 @@ budget_status hier_add(hier *h, hier_id parent, const char *code, const char *na
     else h->m[p->last].next = id;
     p->last = id;
   }
-  {
-    size_t s = slot(h, h->by_name, false, name, nlen);
-    m->same_name = h->by_name[s];
-    h->by_name[s] = id;
+  m->same_name = HIER_NONE;
+  h->names_stale = true;
+  if (clen > 0) {
+    if (!h->codes_stale) h->by_code[cslot] = id;
+    if (in_order) h->max_code = m->code;
   }
-  if (clen > 0) h->by_code[slot(h, h->by_code, true, cc, (size_t)clen)] = id;
   *out = id;
   return BUDGET_OK;
+}
+
+budget_status hier_reserve(hier *h, size_t members, size_t bytes) {
+  budget_status rc;
+  size_t want = h->icap ? h->icap : 64;
+  if (h->sealed) return BUDGET_ESTATE;
+  if ((rc = mem_grow(h->A, (void **)&h->strs, &h->scap, h->slen + bytes, 1)) != BUDGET_OK) return rc;
+  if ((rc = mem_grow(h->A, (void **)&h->m, &h->cap, h->n + members, sizeof *h->m)) != BUDGET_OK) return rc;
+  while (want < (h->n + members) * 2) want *= 2;
+  if (want > h->icap) return rehash(h, want);
+  return BUDGET_OK;
+}
+
+void hier_prepare(hier *h) {
+  if (h->names_stale) build_names(h);
+  if (h->codes_stale) build_codes(h);
 }
 
 budget_status hier_seal(hier *h) {
@@ -548,6 +653,17 @@ static void describe(const hier *h, hier_id id, char *buf, size_t size, size_t *
   if (code[0]) appendf(buf, size, pos, "%s ", code);
   appendf(buf, size, pos, "%s", hier_member_name(h, id));
   if (h->m[id].parent != HIER_NONE) appendf(buf, size, pos, " (%s)", path);
+}
+
+budget_status hier_find_code(const hier *h, const char *code, size_t len, hier_id *out) {
+  char cc[CODE_MAX + 1];
+  int clen = compact_code(code, len, cc);
+  hier_id id;
+  if (clen <= 0) return BUDGET_ENOTFOUND;
+  id = lookup(h, true, cc, (size_t)clen);
+  if (id == HIER_NONE) return BUDGET_ENOTFOUND;
+  *out = id;
+  return BUDGET_OK;
 }
 
 void hier_explain(const hier *h, const char *ref, size_t len, budget_status rc, const hier_match *why,

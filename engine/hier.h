@@ -50,6 +50,19 @@ void hier_free(hier *h);
 budget_status hier_add(hier *h, hier_id parent, const char *code, const char *name, hier_id *out);
 
 /*
+** Makes the indexes that lookups make on first use (by name; by code after an in-order
+** bulk load), so that threads may share h read-only. Call before sharing a hierarchy.
+*/
+void hier_prepare(hier *h);
+
+/* Makes room for 'members' more members and 'bytes' more of names and codes (a bulk load's hint). */
+budget_status hier_reserve(hier *h, size_t members, size_t bytes);
+
+/* hier_add with the code and the name given by their lengths (they need not end in NUL). */
+budget_status hier_add_n(hier *h, hier_id parent, const char *code, size_t code_len, const char *name, size_t name_len,
+                         hier_id *out);
+
+/*
 ** Freezes the tree and numbers it in preorder, so that a member's subtree is
 ** the range [hier_pre, hier_pre + hier_size). Fact sets need sealed dimensions.
 */
@@ -112,6 +125,9 @@ typedef struct hier_match {
 ** addition. ENOTFOUND: 'why' lists the nearest names, closest first.
 */
 budget_status hier_find(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why);
+
+/* The member whose code is code[0..len) (compact or spaced), or ENOTFOUND: one hash lookup. */
+budget_status hier_find_code(const hier *h, const char *code, size_t len, hier_id *out);
 
 /*
 ** The message for a failed hier_find: for EAMBIGUOUS every candidate with its

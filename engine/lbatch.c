@@ -15,6 +15,7 @@
 
 #include "batch.h"
 #include "lauxlib.h"
+#include "model.h"
 
 #define BATCH_MT "budget.batch"
 
@@ -104,6 +105,7 @@ static int l_batch_start(lua_State *L) {
   luaL_setmetatable(L, BATCH_MT);
   lua_getfield(L, 1, "core");
   lua_setiuservalue(L, -2, 1);  /* the workers read the model: keep it alive as long as the handle */
+  model_prepare(spec.core);  /* the lazy indexes made now: the workers only read the model */
   rc = batch_start(mem_default(), &spec, &h->b);  /* copies every string it was given */
   if (rc) return luaL_error(L, "batch: %s", status_str(rc));
   return 1;

@@ -5,10 +5,15 @@
 ** Members are plain integers (0-based ids); the core userdata owns the model.
 ** See LICENSE for copyright and license.
 */
+#define _POSIX_C_SOURCE 200809L  /* clock_gettime */
+
 #include "lbudget.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "bulk.h"
 #include "lauxlib.h"
 #include "model.h"
 #include "scenario.h"
@@ -264,6 +269,149 @@ static int l_facts_index(lua_State *L) {
   if (model_facts_index(checkcore(L), luaL_checkstring(L, 2), &i) != BUDGET_OK) return 0;
   lua_pushinteger(L, (lua_Integer)i);
   return 1;
+}
+
+/* core:bulk_members(dim, csv) / core:bulk_cells(set, csv) → true, or nil, line, message [-0, +1|3, v] */
+static int bulk_result(lua_State *L, budget_status rc, const bulk_error *err) {
+  if (rc == BUDGET_OK) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  lua_pushnil(L);
+  lua_pushinteger(L, (lua_Integer)err->line);
+  lua_pushstring(L, rc == BUDGET_ESYNTAX ? err->message : status_str(rc));
+  return 3;
+}
+
+/* With a third argument 'file' the second is a path, read in C (no Lua string of the whole file). */
+static int l_bulk_members(lua_State *L) {
+  model *m = checkcore(L);
+  size_t dim = checkdim(L, m, 2), len;
+  const char *text = luaL_checklstring(L, 3, &len);
+  bulk_error err = {0, ""};
+  if (lua_toboolean(L, 4)) return bulk_result(L, bulk_members_file(m, dim, text, &err), &err);
+  return bulk_result(L, bulk_members(m, dim, text, len, &err), &err);
+}
+
+static int l_bulk_cells(lua_State *L) {
+  model *m = checkcore(L);
+  size_t set = checkset(L, m, 2), len;
+  const char *text = luaL_checklstring(L, 3, &len);
+  bulk_error err = {0, ""};
+  if (lua_toboolean(L, 4)) return bulk_result(L, bulk_cells_file(m, set, text, &err), &err);
+  return bulk_result(L, bulk_cells(m, set, text, len, &err), &err);
+}
+
+/*
+** core:write_totals(set, dim [, sel]) → count: every member of dimension 'dim' of the
+** fact set with its total (in one rollup pass), a line each, 'code<TAB>name<TAB>total', to
+** stdout through C's buffered stdio: the report of every account's total. [-0, +1, e]
+*/
+static int l_write_totals(lua_State *L) {
+  model *m = checkcore(L);
+  const facts *f = model_facts(m, checkset(L, m, 2));
+  lua_Integer d = luaL_checkinteger(L, 3);
+  const hier *h;
+  hier_id sel[FACTS_MAX_DIMS], id;
+  money *totals;
+  size_t n;
+  char code[80], amount[MONEY_TEXT_MAX];
+  budget_status rc;
+  luaL_argcheck(L, d >= 0 && (size_t)d < facts_ndims(f), 3, "no such dimension in the fact set");
+  h = facts_dim(f, (size_t)d);
+  n = hier_count(h);
+  if (lua_istable(L, 4)) checkkey(L, f, 4, sel, true);
+  else for (id = 0; id < FACTS_MAX_DIMS; id++) sel[id] = HIER_NONE;
+  totals = lua_newuserdatauv(L, (n + 1) * sizeof *totals, 0);
+  rc = facts_rollup(f, (size_t)d, sel, totals);
+  if (rc) return fail(L, "totals", rc);
+  {
+    char buf[1 << 16];  /* lines gathered here and written a buffer at a time */
+    size_t used = 0;
+    for (id = 0; id < n; id++) {
+      const char *name = hier_member_name(h, id);
+      size_t cl, nl = strlen(name), al;
+      if (hier_code_spaced(h, id, code, sizeof code) != BUDGET_OK) code[0] = '\0';
+      cl = strlen(code);
+      money_format(NULL, totals[id], NULL, amount, sizeof amount, &al);
+      if (used + cl + nl + al + 3 > sizeof buf) {
+        if (fwrite(buf, 1, used, stdout) != used) return luaL_error(L, "cannot write the totals");
+        used = 0;
+      }
+      if (cl + nl + al + 3 > sizeof buf) continue;  /* a name longer than the buffer: cannot be */
+      memcpy(buf + used, code, cl);
+      used += cl;
+      buf[used++] = '\t';
+      memcpy(buf + used, name, nl);
+      used += nl;
+      buf[used++] = '\t';
+      memcpy(buf + used, amount, al);
+      used += al;
+      buf[used++] = '\n';
+    }
+    if (fwrite(buf, 1, used, stdout) != used || fflush(stdout) != 0) return luaL_error(L, "cannot write the totals");
+  }
+  lua_pushinteger(L, (lua_Integer)n);
+  return 1;
+}
+
+/* core:rollup_seconds(set, dim) → how long one pass over every member's total takes (for bench/). [-0, +1, e] */
+static int l_rollup_seconds(lua_State *L) {
+  model *m = checkcore(L);
+  const facts *f = model_facts(m, checkset(L, m, 2));
+  lua_Integer d = luaL_checkinteger(L, 3);
+  money *totals;
+  struct timespec a, b;
+  budget_status rc;
+  luaL_argcheck(L, d >= 0 && (size_t)d < facts_ndims(f), 3, "no such dimension in the fact set");
+  totals = lua_newuserdatauv(L, (hier_count(facts_dim(f, (size_t)d)) + 1) * sizeof *totals, 0);
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  rc = facts_rollup(f, (size_t)d, NULL, totals);
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  if (rc) return fail(L, "totals", rc);
+  lua_pushnumber(L, (lua_Number)(b.tv_sec - a.tv_sec) + (lua_Number)(b.tv_nsec - a.tv_nsec) / 1e9);
+  return 1;
+}
+
+#define PREFETCH_MT "budget.prefetch"
+
+typedef struct lprefetch {
+  bulk_prefetch *p;
+} lprefetch;
+
+static int l_prefetch_gc(lua_State *L) {
+  lprefetch *lp = luaL_checkudata(L, 1, PREFETCH_MT);
+  bulk_prefetch_free(lp->p);
+  lp->p = NULL;
+  return 0;
+}
+
+/* budget.prefetch_cells(path, nfields) → a handle: the file read on another thread meanwhile. [-0, +1, e] */
+static int l_prefetch_cells(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  lprefetch *lp = lua_newuserdatauv(L, sizeof *lp, 0);
+  budget_status rc;
+  lp->p = NULL;
+  luaL_setmetatable(L, PREFETCH_MT);
+  luaL_argcheck(L, n >= 2 && n <= FACTS_MAX_DIMS + 1, 2, "2 to 9 fields");
+  rc = bulk_prefetch_start(path, (size_t)n, &lp->p);
+  if (rc) return fail(L, "prefetch", rc);
+  return 1;
+}
+
+/* core:bulk_prefetched(set, handle) → true, or nil, line, message [-0, +1|3, v] */
+static int l_bulk_prefetched(lua_State *L) {
+  model *m = checkcore(L);
+  size_t set = checkset(L, m, 2);
+  lprefetch *lp = luaL_checkudata(L, 3, PREFETCH_MT);
+  bulk_error err = {0, ""};
+  budget_status rc;
+  if (lp->p == NULL) return luaL_error(L, "the prefetched file is gone");
+  rc = bulk_cells_prefetched(m, set, lp->p, &err);
+  bulk_prefetch_free(lp->p);  /* its memory back as soon as the cells are in */
+  lp->p = NULL;
+  return bulk_result(L, rc, &err);
 }
 
 /* core:pointer() → the model as a light userdata, for budget.core_borrow in another state [-0, +1, v] */
@@ -695,7 +843,8 @@ static const luaL_Reg core_methods[] = {
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
   {"scenario", l_scenario},   {"negatives", l_negatives}, {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count},
-  {"pointer", l_pointer},
+  {"pointer", l_pointer}, {"bulk_members", l_bulk_members}, {"bulk_cells", l_bulk_cells},
+  {"write_totals", l_write_totals}, {"rollup_seconds", l_rollup_seconds}, {"bulk_prefetched", l_bulk_prefetched},
   {NULL, NULL}};
 
 void lbudget_open_core(lua_State *L) {
@@ -725,4 +874,13 @@ void lbudget_open_core(lua_State *L) {
   lua_setfield(L, -2, "core");
   lua_pushcfunction(L, l_core_borrow);
   lua_setfield(L, -2, "core_borrow");
+  if (luaL_newmetatable(L, PREFETCH_MT)) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushcfunction(L, l_prefetch_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_prefetch_cells);
+  lua_setfield(L, -2, "prefetch_cells");
 }

@@ -38,6 +38,12 @@ size_t model_nfacts(const model *m) { return m->nsets; }
 hier *model_dim(const model *m, size_t index) { return m->dims[index]; }
 facts *model_facts(const model *m, size_t index) { return m->sets[index]; }
 
+void model_prepare(model *m) {
+  size_t i;
+  for (i = 0; i < m->ndims; i++) hier_prepare(m->dims[i]);
+  for (i = 0; i < m->nsets; i++) facts_prepare(m->sets[i]);
+}
+
 budget_status model_dim_index(const model *m, const char *name, size_t *index) {
   size_t i;
   for (i = 0; i < m->ndims; i++)

@@ -313,9 +313,6 @@ static size_t match_unit(const char *s, size_t len, money_unit *unit) {
   return 0;
 }
 
-/* Mantissas past this cannot give an int64 amount, whatever the unit. */
-#define MANTISSA_CAP ((i128)1 << 80)
-
 budget_status money_parse(const char *s, size_t len, money *out, text_error *err) {
   static const char *const too_many_decimals[] = {
     "at most 2 decimals (fen) for an amount in 元",
@@ -327,7 +324,7 @@ budget_status money_parse(const char *s, size_t len, money *out, text_error *err
   bool grouped = false, neg = false;
   int decimals = 0;
   money_unit unit = MONEY_YUAN;
-  i128 mant = 0, v;
+  uint64_t mant = 0, v, scale;
   if (i < len && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
   if (i >= len || !isdigit_(s[i])) {
     text_error_at(err, s, i, "a digit");
@@ -339,8 +336,8 @@ budget_status money_parse(const char *s, size_t len, money *out, text_error *err
         text_error_at(err, s, i, "',' or '.' after a group of 3 digits");
         return BUDGET_ESYNTAX;
       }
-      mant = mant * 10 + (s[i] - '0');
-      if (mant > MANTISSA_CAP) goto overflow;
+      if (__builtin_mul_overflow(mant, 10u, &mant) || __builtin_add_overflow(mant, (uint64_t)(s[i] - '0'), &mant))
+        goto overflow;
       run++;
     } else if (s[i] == ',') {
       if (grouped ? run != 3 : run > 3) {
@@ -369,8 +366,8 @@ budget_status money_parse(const char *s, size_t len, money *out, text_error *err
       return BUDGET_ESYNTAX;
     }
     for (; i < len && isdigit_(s[i]); i++, decimals++) {
-      mant = mant * 10 + (s[i] - '0');
-      if (mant > MANTISSA_CAP) goto overflow;
+      if (__builtin_mul_overflow(mant, 10u, &mant) || __builtin_add_overflow(mant, (uint64_t)(s[i] - '0'), &mant))
+        goto overflow;
     }
   }
   if (i < len && match_unit(s + i, len - i, &unit) == 0) {
@@ -383,10 +380,10 @@ budget_status money_parse(const char *s, size_t len, money *out, text_error *err
     text_error_at(err, s, first_decimal + (size_t)unit_exp[unit], too_many_decimals[unit]);
     return BUDGET_ESYNTAX;
   }
-  v = mant * pow10_(unit_exp[unit] - decimals);
-  if (neg) v = -v;
-  if (!I64_FITS(v)) goto overflow;
-  *out = (money)v;
+  scale = (uint64_t)pow10_(unit_exp[unit] - decimals);
+  if (__builtin_mul_overflow(mant, scale, &v)) goto overflow;
+  if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX) goto overflow;
+  *out = neg ? (money)(0 - v) : (money)v;  /* 0 - 2^63 in uint64 is INT64_MIN's pattern */
   return BUDGET_OK;
 overflow:
   text_error_at(err, s, 0, "an amount within ±92,233,720,368,547,758.07 元");
@@ -400,9 +397,9 @@ budget_status money_format(money_ctx *ctx, money m, const money_style *style, ch
   const char *suffix;
   bool inexact = false;
   i128 q;
-  u128 mag, ip;
+  u128 mag;
   int d, k;
-  size_t n, sn, digits = 0;
+  size_t n, sn;
   if (style == NULL) style = &money_style_yuan;
   if (ctx == NULL) ctx = &dflt;
   if (style->unit < MONEY_YUAN || style->unit > MONEY_YI || !valid_mode(ctx->round) ||
@@ -410,20 +407,31 @@ budget_status money_format(money_ctx *ctx, money m, const money_style *style, ch
     return BUDGET_EINVAL;
   d = style->decimals;
   if (d < 0 || d > unit_exp[style->unit]) return BUDGET_EINVAL;
-  q = round_div(m, pow10_(unit_exp[style->unit] - d), ctx->round, &inexact);
+  if (d == unit_exp[style->unit]) q = m;  /* every fen shown: nothing to round */
+  else q = round_div(m, pow10_(unit_exp[style->unit] - d), ctx->round, &inexact);
   mag = (u128)(q < 0 ? -q : q);
-  for (k = 0; k < d; k++) {
-    *--p = (char)('0' + (int)(mag % 10));
-    mag /= 10;
+  {
+    uint64_t v = (uint64_t)mag;  /* |q| <= 2^63: 64-bit digits, far cheaper than 128-bit ones */
+    for (k = 0; k < d; k++) {
+      *--p = (char)('0' + (int)(v % 10));
+      v /= 10;
+    }
+    if (d > 0) *--p = '.';
+    if (style->grouping) {
+      while (v >= 1000) {  /* three digits and a separator at a time */
+        unsigned g = (unsigned)(v % 1000);
+        v /= 1000;
+        *--p = (char)('0' + g % 10);
+        *--p = (char)('0' + g / 10 % 10);
+        *--p = (char)('0' + g / 100);
+        *--p = ',';
+      }
+    }
+    do {
+      *--p = (char)('0' + (int)(v % 10));
+      v /= 10;
+    } while (v != 0);
   }
-  if (d > 0) *--p = '.';
-  ip = mag;
-  do {
-    if (style->grouping && digits > 0 && digits % 3 == 0) *--p = ',';
-    *--p = (char)('0' + (int)(ip % 10));
-    ip /= 10;
-    digits++;
-  } while (ip != 0);
   if (q < 0) *--p = '-';  /* a negative amount that rounds to 0 prints as 0, never -0 */
   n = (size_t)(tmp + sizeof tmp - p);
   suffix = unit_suffix[style->unit][style->suffix];

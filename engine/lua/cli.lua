@@ -25,6 +25,8 @@ commands:
   batch SCRIPT --model MODEL [--param NAME=FROM:TO:STEP | NAME=a,b,c]... [--jobs N]
         [--shard K/N] [--format csv|jsonl] [-o FILE]
                                     the script once per point of the parameters, in parallel
+  totals MODEL [--facts SET] [--dim DIMENSION]
+                                    every member's total, a line each (code, name, total)
   import DOCUMENT.txt [-o MODEL.lua]
                                     a published budget's text into a model
   check MODEL                       run every rule on the base model
@@ -260,7 +262,29 @@ local function cmd_batch(args)
   return require("budget.batch").command(args, { bad = bad, parse = parse, load_model = load_model })
 end
 
-local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run, import = cmd_import, batch = cmd_batch }
+-- budget totals MODEL [--facts SET] [--dim DIMENSION]: every member's total, a line each.
+local function cmd_totals(args)
+  local pos, opts = parse(args, { facts = true, dim = true })
+  if not pos then return bad("totals: %s", opts) end
+  if #pos ~= 1 then return bad("totals: expected one model: budget totals MODEL [--facts SET] [--dim DIMENSION]") end
+  local m, err = load_model(pos[1])
+  if not m then return bad("%s", err) end
+  local set = opts.facts and m.set_by_name[opts.facts] or (not opts.facts and m.main)
+  if not set then return bad("totals: no fact set '%s' in %s", opts.facts, pos[1]) end
+  local dim = 0
+  if opts.dim then
+    dim = nil
+    for i, d in ipairs(set.dims) do if d == opts.dim then dim = i - 1 end end
+    if not dim then return bad("totals: fact set '%s' has no dimension '%s'", set.name, opts.dim) end
+  end
+  io.stdout:flush()
+  local ok, e = pcall(m.core.write_totals, m.core, set.index, dim)
+  if not ok then return bad("%s", e) end
+  return EXIT_DONE
+end
+
+local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run, import = cmd_import, batch = cmd_batch,
+                   totals = cmd_totals }
 
 -- The command line, as main.c passes it: {argv[1], ...}. Returns the exit status.
 function M.main(args)

@@ -145,11 +145,31 @@ local function is_code(s)
   return type(s) == "string" and s:find(CODE) ~= nil and s:find("%d") ~= nil
 end
 
--- Adds one dimension's members; entries are {code, name, children...} or {name, children...}.
+-- The path of a data file a model names ('members.csv'), beside the model file: no absolute
+-- path and no '..', so a model reads only what lies in its own directory.
+local function data_file(file, line, name)
+  if type(name) ~= "string" or name == "" or name:find("^/") or name:find("%.%.") then
+    fail(file, line, "file = '%s': a file beside the model, as a relative path without '..'", tostring(name))
+  end
+  local path = (file:match("^(.*)/[^/]*$") or ".") .. "/" .. name
+  local f = io.open(path, "rb")
+  if not f then fail(file, line, "cannot read %s", path) end
+  f:close()
+  return path
+end
+M.data_file = data_file
+
+-- Adds one dimension's members; entries are {code, name, children...} or {name, children...},
+-- or 'file = "members.csv"' (code,name a line, in preorder) for a big one.
 local function build_dimension(m, d, decl, locate, file)
   local core, spec = m.core, decl.spec
   local dim = core:dimension(decl.name)
   local info = { name = decl.name, index = dim, levels = spec.levels, attrs = {}, line = decl.line }
+  if spec.file then
+    local path = data_file(file, decl.line, spec.file)
+    local ok, line, msg = core:bulk_members(dim, path, true)
+    if not ok then fail(path, line, "%s", msg) end
+  end
   local by_code = {}
   local function add(entry, parent, from)
     if type(entry) ~= "table" then
@@ -225,6 +245,17 @@ local function build_facts(m, decl, locate, file)
   local ok, index = pcall(m.core.facts, m.core, decl.name, dims, grain)
   if not ok then fail(file, decl.line, "%s", index) end
   local set = { name = decl.name, index = index, dims = spec.dims, unit = unit, grain = grain, line = decl.line }
+  if spec.file then  -- the cells in a CSV file beside the model: members..., amount a line
+    local path = data_file(file, decl.line, spec.file)
+    local ok, line, msg
+    if decl.prefetch then
+      ok, line, msg = m.core:bulk_prefetched(index, decl.prefetch)
+      decl.prefetch = nil
+    else
+      ok, line, msg = m.core:bulk_cells(index, path, true)
+    end
+    if not ok then fail(path, line, "%s", msg) end
+  end
   local from = decl.line
   for r, row in ipairs(spec) do
     if type(row) ~= "table" then fail(file, from, "facts \"%s\" row %d: a table {member..., amount}", decl.name, r) end
@@ -302,6 +333,15 @@ local function replayer(core)
     return id
   end
   function R.seal() end
+  function R.bulk_members(_, dim)
+    local _, count = core:dim_info(dim)
+    members[dim] = count
+    return true
+  end
+  function R.bulk_cells(_, set)
+    cells[set] = core:count(set)
+    return true
+  end
   function R.facts(_, name)
     local f = core:facts_index(name) or error("the shared model has no fact set '" .. name .. "'", 0)
     cells[f] = 0
@@ -350,6 +390,14 @@ local function build(src, file, shared)
   local views = require "budget.view"
   local rules = require "budget.rules"
   local locate = locator(src)
+  if not shared then  -- cells files start being read now, while the dimensions load
+    for _, d in ipairs(decls) do
+      if d.kind == "facts" and type(d.spec.file) == "string" and type(d.spec.dims) == "table" then
+        local ok, path = pcall(data_file, file, d.line, d.spec.file)
+        if ok then d.prefetch = C.prefetch_cells(path, #d.spec.dims + 1) end
+      end
+    end
+  end
   for _, d in ipairs(decls) do
     if d.kind == "model" then
       for k, v in pairs(d.spec) do m.info[k] = v end

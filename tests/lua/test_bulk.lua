@@ -1,0 +1,136 @@
+-- tests/lua/test_bulk.lua
+-- Models whose members and cells are CSV files beside them: 'budget totals'
+-- prints every member's total, and each equals the sum this test makes over
+-- the cells it wrote; a bad line in either file is reported with the file,
+-- its line and what was expected, exit 2.
+-- See LICENSE for copyright and license.
+
+package.path = "tests/lua/?.lua;" .. package.path
+local H = require "harness"
+
+-- A model directory: model.lua, members.csv (类/款/项 codes) and cells.csv over 功能分类 × 资金来源.
+local function write_model(dir, seed)
+  math.randomseed(seed)
+  local members, cells, leaves = {}, {}, {}
+  for l1 = 1, 4 do
+    local c1 = tostring(200 + l1)
+    members[#members + 1] = c1 .. ",类" .. l1
+    for l2 = 1, math.random(1, 3) do
+      local c2 = c1 .. string.format("%02d", l2)
+      members[#members + 1] = c2 .. ",\"款 " .. l1 .. "," .. l2 .. "\""
+      for l3 = 1, math.random(1, 4) do
+        local c3 = c2 .. string.format("%02d", l3)
+        members[#members + 1] = c3 .. ",项" .. l3
+        leaves[#leaves + 1] = c3
+      end
+    end
+  end
+  local fen = {}  -- fen[code] = the sum of its cells, in fen, as this test counts it
+  for _, leaf in ipairs(leaves) do
+    for _, source in ipairs { "一般公共预算", "事业收入" } do
+      if math.random() < 0.8 then
+        local amount = math.random(0, 10 ^ 9)
+        cells[#cells + 1] = string.format("%s,%s,%d.%02d", leaf, source, amount // 100, amount % 100)
+        fen[leaf] = (fen[leaf] or 0) + amount
+      end
+    end
+  end
+  H.write(dir .. "/members.csv", table.concat(members, "\n") .. "\n")
+  H.write(dir .. "/cells.csv", table.concat(cells, "\n") .. "\n")
+  H.write(dir .. "/model.lua", [[
+model { name = "bulk test", main = "支出" }
+dimension "功能分类" { levels = {"类", "款", "项"}, file = "members.csv" }
+dimension "资金来源" { {"一般公共预算"}, {"事业收入"} }
+facts "支出" { dims = {"功能分类", "资金来源"}, unit = "元", file = "cells.csv" }
+]])
+  return fen
+end
+
+local function grouped(fen)
+  local s = string.format("%d.%02d", fen // 100, fen % 100)
+  local int, frac = s:match("^(%d+)(%.%d%d)$")
+  return int:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "") .. frac
+end
+
+local dir = H.tmpname("-bulk")
+os.execute("mkdir -p " .. dir)
+H.defer(function() os.execute("rm -rf " .. dir) end)
+
+H.test("budget totals: every member's total is the sum of the cells beneath it", function()
+  for seed = 1, 5 do
+    local fen = write_model(dir, seed)
+    local out, status = H.budget("totals", dir .. "/model.lua")
+    H.eq(status, 0, "exit status")
+    local lines = 0
+    for code, name, amount in out:gmatch("([%d ]+)\t([^\t]+)\t([%d,.%-]+)\n") do
+      local compact, want = code:gsub(" ", ""), 0
+      for leaf, sum in pairs(fen) do
+        if leaf:sub(1, #compact) == compact then want = want + sum end
+      end
+      H.eq(amount, grouped(want), code .. " " .. name)
+      lines = lines + 1
+    end
+    local members = select(2, H.read(dir .. "/members.csv"):gsub("\n", ""))
+    H.eq(lines, members, "lines printed (one per member)")
+  end
+end)
+
+H.test("budget totals --dim 资金来源: each source's total is the sum of its cells", function()
+  write_model(dir, 7)
+  local want = {}
+  for source, yuan, f in H.read(dir .. "/cells.csv"):gmatch(",([^,\n]+),(%d+)%.(%d%d)\n") do
+    want[source] = (want[source] or 0) + tonumber(yuan) * 100 + tonumber(f)
+  end
+  local out, status = H.budget("totals", dir .. "/model.lua", "--dim", "资金来源")
+  H.eq(status, 0, "exit status")
+  for source, fen in pairs(want) do H.has(out, source .. "\t" .. grouped(fen), source) end
+end)
+
+-- A broken line in a CSV file: exit 2, 'budget: FILE:LINE: what was expected'.
+local function broken(file, line, replace, says)
+  write_model(dir, 3)
+  local path = dir .. "/" .. file
+  local lines = {}
+  for l in H.read(path):gmatch("([^\n]*)\n") do lines[#lines + 1] = l end
+  lines[line] = replace(lines[line])
+  H.write(path, table.concat(lines, "\n") .. "\n")
+  local out, status = H.budget("totals", dir .. "/model.lua")
+  H.eq(status, 2, "exit status")
+  H.has(out, "budget: " .. path .. ":" .. line .. ": " .. says)
+end
+
+H.test("a malformed amount: the cells file, its line, what an amount is", function()
+  broken("cells.csv", 4, function(l) return (l:gsub(",[^,]*$", ",12..5")) end, "malformed amount '12..5'")
+end)
+
+H.test("an unknown member: the cells file, its line, the dimension", function()
+  broken("cells.csv", 2, function(l) return (l:gsub("^%d+", "999999")) end, "'999999' is not a member of 功能分类")
+end)
+
+H.test("a cell given twice: the cells file and the second line", function()
+  write_model(dir, 3)
+  local first = H.read(dir .. "/cells.csv"):match("^[^\n]*")
+  broken("cells.csv", 3, function() return first end, "this cell is given twice")
+end)
+
+H.test("a code used twice: the members file and its line", function()
+  broken("members.csv", 2, function() return "201,again" end, "code '201' is used twice in 功能分类")
+end)
+
+H.test("a file that is not there: the model file and the line naming it", function()
+  write_model(dir, 1)
+  os.remove(dir .. "/cells.csv")
+  local out, status = H.budget("totals", dir .. "/model.lua")
+  H.eq(status, 2, "exit status")
+  H.has(out, "budget: " .. dir .. "/model.lua:4: cannot read " .. dir .. "/cells.csv")
+end)
+
+H.test("a file outside the model's folder is refused", function()
+  write_model(dir, 1)
+  H.write(dir .. "/model.lua", H.read(dir .. "/model.lua"):gsub('"cells.csv"', '"../cells.csv"'))
+  local out, status = H.budget("totals", dir .. "/model.lua")
+  H.eq(status, 2, "exit status")
+  H.has(out, "a file beside the model, as a relative path without '..'")
+end)
+
+H.run()
