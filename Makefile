@@ -88,7 +88,7 @@ space = $(subst ,, )
 # Debian packages the build and the tests need ('make deps' installs the missing ones).
 DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev
 
-.PHONY: all deps run check san tests clean fuzz fuzz-build install
+.PHONY: all deps deps-bench bench run check san tests clean fuzz fuzz-build install
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -185,6 +185,23 @@ deps:
 	  echo "  apt-get install -y$$missing" >&2; \
 	  exit 1; \
 	fi
+
+# The peers 'make bench' measures the engine against, and what it measures with.
+BENCH_PACKAGES = hledger ledger beancount python3-pandas hyperfine time
+
+deps-bench:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
+
+$(BUILD)/bench/gen: bench/gen.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) -O2 -std=c11 -Wall -Wextra -o $@ $<
+
+# The engine against ledger, hledger, beancount and pandas at 1,000 to 1,000,000 accounts
+# (bench/run.lua; BENCH_SIZES, BENCH_REPS choose). Figures: bench/RESULTS.md.
+bench: deps-bench
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/gen
+	@BUILD=$(BUILD) lua5.4 bench/run.lua
 
 # Builds, then runs the default scenario: a 5% cut of 科学技术支出 on the SAST model.
 # Its report shows a rule it breaks on purpose, so its exit status 1 is expected here.

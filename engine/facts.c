@@ -23,6 +23,9 @@ struct facts {
   uint32_t *index;    /* open addressing over keys; NO_CELL for empty */
   size_t icap;
   bool unindexed;     /* cells appended in key order without the index: it is made before use */
+  bool unordered;     /* some cell's first member comes before the previous cell's, in preorder */
+  money sum;          /* every cell's amount, kept as they are stored: the grand total without a scan */
+  bool sum_overflowed; /* ... unless it went past the int64 range on the way: then totals scan */
 };
 
 budget_status facts_new(const mem_allocator *A, const char *name, const hier *const *dims, size_t ndims,
@@ -153,6 +156,52 @@ budget_status facts_find(const facts *f, const hier_id *key, size_t *cell) {
   return BUDGET_OK;
 }
 
+/* Cells in the preorder of their first members (as a bulk load in member order gives them) make
+   a selection by the first dimension a contiguous range: 'unordered' says when they are not. */
+static void note_order(facts *f, size_t c) {
+  const hier *h = f->dims[0];
+  if (c > 0 && hier_pre(h, f->keys[c * f->ndims]) < hier_pre(h, f->keys[(c - 1) * f->ndims])) f->unordered = true;
+}
+
+static void add_to_sum(facts *f, money amount) {
+  if (__builtin_add_overflow(f->sum, amount, &f->sum)) f->sum_overflowed = true;
+}
+
+/* The cells [*lo, *hi) a selection can pick from: a range when its first member narrows it. */
+static void candidates(const facts *f, const hier_id *sel, size_t *lo, size_t *hi) {
+  const hier *h = f->dims[0];
+  uint32_t first, end;
+  size_t a = 0, b = f->n, nd = f->ndims;
+  *lo = 0;
+  *hi = f->n;
+  if (sel == NULL || sel[0] == HIER_NONE || f->unordered) return;
+  first = hier_pre(h, sel[0]);
+  end = first + hier_size(h, sel[0]);
+  while (a < b) {  /* the first cell at or past 'first' */
+    size_t mid = a + (b - a) / 2;
+    if (hier_pre(h, f->keys[mid * nd]) < first) a = mid + 1;
+    else b = mid;
+  }
+  *lo = a;
+  b = f->n;
+  while (a < b) {  /* the first past the member's subtree */
+    size_t mid = a + (b - a) / 2;
+    if (hier_pre(h, f->keys[mid * nd]) < end) a = mid + 1;
+    else b = mid;
+  }
+  *hi = a;
+}
+
+/* Is the selection only its first member (or nothing), so that every candidate is selected? */
+static bool by_first_only(const facts *f, const hier_id *sel) {
+  size_t d;
+  if (sel == NULL) return true;
+  if (sel[0] != HIER_NONE && f->unordered) return false;
+  for (d = 1; d < f->ndims; d++)
+    if (sel[d] != HIER_NONE) return false;
+  return true;
+}
+
 /* Adds to or creates the cell; 'unique' refuses an existing one. */
 static budget_status store(facts *f, const hier_id *key, money amount, bool unique, size_t *cell) {
   size_t c, s, nd = f->ndims;
@@ -169,6 +218,8 @@ static budget_status store(facts *f, const hier_id *key, money amount, bool uniq
     c = f->n++;  /* past every key so far: new, and the index can wait */
     memcpy(&f->keys[c * nd], key, nd * sizeof *key);
     f->amounts[c] = amount;
+    note_order(f, c);
+    add_to_sum(f, amount);
     f->unindexed = true;
     if (cell) *cell = c;
     return BUDGET_OK;
@@ -180,6 +231,7 @@ static budget_status store(facts *f, const hier_id *key, money amount, bool uniq
     if (unique) return BUDGET_EDUPLICATE;
     rc = money_add(f->amounts[c], amount, &f->amounts[c]);
     if (rc) return rc;
+    add_to_sum(f, amount);
     if (cell) *cell = c;
     return BUDGET_OK;
   }
@@ -187,6 +239,8 @@ static budget_status store(facts *f, const hier_id *key, money amount, bool uniq
   memcpy(&f->keys[c * nd], key, nd * sizeof *key);
   f->amounts[c] = amount;
   f->index[s] = (uint32_t)c;
+  note_order(f, c);
+  add_to_sum(f, amount);
   if (cell) *cell = c;
   return BUDGET_OK;
 }
@@ -221,10 +275,16 @@ bool facts_selected(const facts *f, size_t cell, const hier_id *sel) {
 
 budget_status facts_total_of(const facts *f, const money *amounts, const hier_id *sel, money *out) {
   money acc = 0;
-  size_t c;
+  size_t c, lo, hi;
+  bool all = by_first_only(f, sel);
   if (amounts == NULL) amounts = f->amounts;
-  for (c = 0; c < f->n; c++)
-    if (facts_selected(f, c, sel) && __builtin_add_overflow(acc, amounts[c], &acc))
+  if (amounts == f->amounts && all && (sel == NULL || sel[0] == HIER_NONE) && !f->sum_overflowed) {
+    *out = f->sum;  /* every cell: the sum kept as they were stored */
+    return BUDGET_OK;
+  }
+  candidates(f, sel, &lo, &hi);
+  for (c = lo; c < hi; c++)
+    if ((all || facts_selected(f, c, sel)) && __builtin_add_overflow(acc, amounts[c], &acc))
       return BUDGET_EOVERFLOW;
   *out = acc;
   return BUDGET_OK;
@@ -241,38 +301,38 @@ const money *facts_amounts(const facts *f) {
 budget_status facts_rollup(const facts *f, size_t dim, const hier_id *sel, money *totals) {
   hier_id others[FACTS_MAX_DIMS];
   const hier *h;
-  size_t c, n;
-  hier_id id;
-  if (dim >= f->ndims) return BUDGET_EINVAL;
+  size_t c, nd = f->ndims;
+  bool all;
+  if (dim >= nd) return BUDGET_EINVAL;
   h = f->dims[dim];
-  n = hier_count(h);
-  for (c = 0; c < f->ndims; c++) others[c] = sel ? sel[c] : HIER_NONE;
+  for (c = 0; c < nd; c++) others[c] = sel ? sel[c] : HIER_NONE;
   others[dim] = HIER_NONE;
-  memset(totals, 0, n * sizeof *totals);
+  all = true;
+  for (c = 0; c < nd; c++) all = all && others[c] == HIER_NONE;
+  memset(totals, 0, hier_count(h) * sizeof *totals);
   for (c = 0; c < f->n; c++) {
-    money *t = &totals[f->keys[c * f->ndims + dim]];
-    if (facts_selected(f, c, others) && __builtin_add_overflow(*t, f->amounts[c], t))
+    money *t = &totals[f->keys[c * nd + dim]];
+    if ((all || facts_selected(f, c, others)) && __builtin_add_overflow(*t, f->amounts[c], t))
       return BUDGET_EOVERFLOW;
   }
-  /* A child is always added after its parent, so descending ids visit children first. */
-  for (id = (hier_id)n; id-- > 0;) {
-    hier_id p = hier_parent(h, id);
-    if (p != HIER_NONE && __builtin_add_overflow(totals[p], totals[id], &totals[p]))
-      return BUDGET_EOVERFLOW;
-  }
-  return BUDGET_OK;
+  return hier_roll_up(h, totals);
+}
+
+size_t facts_bytes(const facts *f) {
+  return sizeof *f + f->name_len + 1 + f->kcap * sizeof *f->keys + f->acap * sizeof *f->amounts +
+         f->icap * sizeof *f->index;
 }
 
 void facts_iter_init(facts_iter *it, const facts *f, const hier_id *sel) {
   size_t d;
   it->f = f;
-  it->next = 0;
-  it->all = sel == NULL;
+  candidates(f, sel, &it->next, &it->end);
+  it->all = by_first_only(f, sel);
   for (d = 0; d < FACTS_MAX_DIMS; d++) it->sel[d] = (sel && d < f->ndims) ? sel[d] : HIER_NONE;
 }
 
 bool facts_iter_next(facts_iter *it, size_t *cell) {
-  while (it->next < it->f->n) {
+  while (it->next < it->end) {
     size_t c = it->next++;
     if (it->all || facts_selected(it->f, c, it->sel)) {
       *cell = c;

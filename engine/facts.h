@@ -95,12 +95,15 @@ const money *facts_amounts(const facts *f);
 */
 budget_status facts_rollup(const facts *f, size_t dim, const hier_id *sel, money *totals);
 
+/* The bytes the fact set holds: its keys, amounts and index. */
+size_t facts_bytes(const facts *f);
+
 /* Iteration over the cells of a selection, in cell order. */
 typedef struct facts_iter {
   const facts *f;
   hier_id sel[FACTS_MAX_DIMS];
-  bool all;
-  size_t next;
+  bool all;         /* every candidate is selected */
+  size_t next, end; /* the candidates left: a range when the cells are in their first members' order */
 } facts_iter;
 
 /* Starts an iteration; 'sel' is copied, so it need not outlive the iterator. */

@@ -40,6 +40,8 @@ struct hier {
   bool names_stale;    /* members added since by_name was made: it is made again before use */
   bool codes_stale;    /* members added in code order without by_code: it is made before use */
   uint32_t max_code;   /* the greatest code so far: a code past it cannot be a duplicate */
+  hier_id *parents;    /* each member's parent, made by hier_seal when memory allows: a roll-up
+                          reads 4 bytes a member instead of a 40-byte member */
 };
 
 /* {==================================================================
@@ -288,6 +290,7 @@ void hier_free(hier *h) {
   mem_free(A, h->strs, h->scap, 1);
   mem_free(A, h->by_code, h->icap, sizeof *h->by_code);
   mem_free(A, h->by_name, h->icap, sizeof *h->by_name);
+  mem_free(A, h->parents, h->n, sizeof *h->parents);
   mem_free(A, h, 1, sizeof *h);
 }
 
@@ -409,6 +412,8 @@ budget_status hier_seal(hier *h) {
     }
   next_root:;
   }
+  if (h->n > 0 && mem_array(h->A, h->n, sizeof *h->parents, (void **)&h->parents) == BUDGET_OK)
+    for (root = 0; root < (hier_id)h->n; root++) h->parents[root] = h->m[root].parent;
   h->sealed = true;
   return BUDGET_OK;
 }
@@ -429,6 +434,21 @@ hier_id hier_first_child(const hier *h, hier_id id) { return h->m[id].first; }
 hier_id hier_next_sibling(const hier *h, hier_id id) { return h->m[id].next; }
 unsigned hier_depth(const hier *h, hier_id id) { return h->m[id].depth; }
 bool hier_is_leaf(const hier *h, hier_id id) { return h->m[id].first == HIER_NONE; }
+budget_status hier_roll_up(const hier *h, int64_t *amounts) {
+  hier_id id;
+  /* A child is always added after its parent, so descending ids visit children first. */
+  for (id = (hier_id)h->n; id-- > 0;) {
+    hier_id p = h->parents ? h->parents[id] : h->m[id].parent;
+    if (p != HIER_NONE && __builtin_add_overflow(amounts[p], amounts[id], &amounts[p])) return BUDGET_EOVERFLOW;
+  }
+  return BUDGET_OK;
+}
+
+size_t hier_bytes(const hier *h) {
+  return sizeof *h + h->label_len + 1 + h->cap * sizeof *h->m + h->scap + (h->parents ? h->n * sizeof *h->parents : 0) +
+         (h->by_code ? h->icap * sizeof *h->by_code : 0) + (h->by_name ? h->icap * sizeof *h->by_name : 0);
+}
+
 uint32_t hier_pre(const hier *h, hier_id id) { return h->m[id].pre; }
 uint32_t hier_size(const hier *h, hier_id id) { return h->m[id].size; }
 

@@ -93,6 +93,16 @@ budget_status hier_code_spaced(const hier *h, hier_id id, char *buf, size_t size
 budget_status hier_path(const hier *h, hier_id id, char *buf, size_t size);
 
 /* Sealed only: the member's place in preorder, and how many members its subtree holds. */
+/*
+** Adds each member's amount into its parent's, children first, so that amounts
+** given on the members (the leaves' own) become every member's total.
+** amounts has hier_count(h) entries. EOVERFLOW leaves them part-added.
+*/
+budget_status hier_roll_up(const hier *h, int64_t *amounts);
+
+/* The bytes the dimension holds: its members, their texts and its indexes. */
+size_t hier_bytes(const hier *h);
+
 uint32_t hier_pre(const hier *h, hier_id id);
 uint32_t hier_size(const hier *h, hier_id id);
 

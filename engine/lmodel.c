@@ -427,6 +427,18 @@ static int l_count(lua_State *L) {
   return 1;
 }
 
+/* core:prepare(): makes every lookup index now rather than on first use [-0, +0, v] */
+static int l_prepare(lua_State *L) {
+  model_prepare(checkcore(L));
+  return 0;
+}
+
+/* core:bytes() → the bytes the model's dimensions and fact sets hold [-0, +1, v] */
+static int l_bytes(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)model_bytes(checkcore(L)));
+  return 1;
+}
+
 /* core:dim_info(dim) → name, member count [-0, +2, v] */
 static int l_dim_info(lua_State *L) {
   model *m = checkcore(L);
@@ -459,19 +471,20 @@ static int l_total(lua_State *L) {
   return 1;
 }
 
-/* Pushes {{ids..., amount}, ...}: the cells of f whose amount in 'amounts' is below zero. [-0, +1, m] */
-static void push_negatives(lua_State *L, const facts *f, const money *amounts) {
+/* Pushes {{ids..., amount}, ...}: the cells of f below zero in scenario s (the base's, when s is NULL). [-0, +1, m] */
+static void push_negatives(lua_State *L, const facts *f, const scenario *s, size_t set) {
   size_t c, d, n = facts_count(f), nd = facts_ndims(f);
   lua_Integer k = 0;
   lua_newtable(L);
   for (c = 0; c < n; c++) {
-    if (amounts[c] >= 0) continue;
+    money amount = s ? scenario_amount(s, set, c) : facts_amount(f, c);
+    if (amount >= 0) continue;
     lua_createtable(L, (int)nd + 1, 0);
     for (d = 0; d < nd; d++) {
       lua_pushinteger(L, (lua_Integer)facts_key(f, c, d));
       lua_seti(L, -2, (lua_Integer)d + 1);
     }
-    lbudget_pushmoney(L, amounts[c]);
+    lbudget_pushmoney(L, amount);
     lua_seti(L, -2, (lua_Integer)nd + 1);
     lua_seti(L, -2, ++k);
   }
@@ -481,7 +494,7 @@ static void push_negatives(lua_State *L, const facts *f, const money *amounts) {
 static int l_negatives(lua_State *L) {
   model *m = checkcore(L);
   const facts *f = model_facts(m, checkset(L, m, 2));
-  push_negatives(L, f, facts_amounts(f));
+  push_negatives(L, f, NULL, 0);
   return 1;
 }
 
@@ -711,7 +724,7 @@ static int l_ov_negatives(lua_State *L) {
   scenario *s = checkoverlay(L);
   size_t set;
   const facts *f = ov_set(L, s, 2, &set);
-  push_negatives(L, f, scenario_amounts(s, set));
+  push_negatives(L, f, s, set);
   return 1;
 }
 
@@ -842,7 +855,7 @@ static const luaL_Reg core_methods[] = {
   {"dimension", l_dimension}, {"member", l_member}, {"seal", l_seal},   {"facts", l_facts},
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
-  {"scenario", l_scenario},   {"negatives", l_negatives}, {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count},
+  {"scenario", l_scenario},   {"negatives", l_negatives}, {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count}, {"bytes", l_bytes}, {"prepare", l_prepare},
   {"pointer", l_pointer}, {"bulk_members", l_bulk_members}, {"bulk_cells", l_bulk_cells},
   {"write_totals", l_write_totals}, {"rollup_seconds", l_rollup_seconds}, {"bulk_prefetched", l_bulk_prefetched},
   {NULL, NULL}};

@@ -156,3 +156,10 @@ budget_status model_find(const model *m, const char *ref, size_t len, size_t onl
   }
   return BUDGET_ENOTFOUND;
 }
+
+size_t model_bytes(const model *m) {
+  size_t i, bytes = sizeof *m;
+  for (i = 0; i < m->ndims; i++) bytes += hier_bytes(m->dims[i]);
+  for (i = 0; i < m->nsets; i++) bytes += facts_bytes(m->sets[i]);
+  return bytes;
+}

@@ -47,6 +47,9 @@ facts *model_facts(const model *m, size_t index);
 budget_status model_dim_index(const model *m, const char *name, size_t *index);
 budget_status model_facts_index(const model *m, const char *name, size_t *index);
 
+/* The bytes the model holds: its dimensions and fact sets, as allocated. */
+size_t model_bytes(const model *m);
+
 /* Makes every index the lookups would make on first use, so that threads may share m read-only. */
 void model_prepare(model *m);
 

@@ -18,9 +18,10 @@
 
 /*
 ** A scenario borrows its base model, which must outlive it and must not
-** change while it lives. Creating one allocates a small fixed header; the
-** first change to a fact set copies that set's amounts (8 bytes a cell), and
-** the first hold makes a bit per cell.
+** change while it lives. Creating one allocates a small fixed header; a
+** change copies the pages of amounts it touches (1,024 cells, 8 KB, a page),
+** so that a scenario costs what it changes, not what the model holds; the
+** first hold makes a bit per cell.
 **
 ** Every change to a selection (a member per dimension, HIER_NONE for all,
 ** parents allowed) moves the selection's total by exactly the amount asked,
@@ -45,8 +46,6 @@ const model *scenario_base(const scenario *s);
 /* The amount of one cell in the scenario. */
 money scenario_amount(const scenario *s, size_t set, size_t cell);
 
-/* The amounts of a set's cells in the scenario, in cell order; borrowed until the next change. */
-const money *scenario_amounts(const scenario *s, size_t set);
 
 /* True if the cell's amount differs from the base's. */
 bool scenario_changed(const scenario *s, size_t set, size_t cell);

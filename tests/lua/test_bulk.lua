@@ -133,4 +133,99 @@ H.test("a file outside the model's folder is refused", function()
   H.has(out, "a file beside the model, as a relative path without '..'")
 end)
 
+-- A model of 3,000 leaves (类 201–230 × 款 × 项), its cells in member order or shuffled: more
+-- than one page of a scenario's copied amounts, and both ways of finding a selection's cells.
+local function write_big(dir, shuffled)
+  local members, cells = {}, {}
+  for l1 = 1, 30 do
+    local c1 = tostring(200 + l1)
+    members[#members + 1] = c1 .. ",类" .. l1
+    for l2 = 1, 10 do
+      local c2 = c1 .. string.format("%02d", l2)
+      members[#members + 1] = c2 .. ",款" .. l1 .. "." .. l2
+      for l3 = 1, 10 do
+        local c3 = c2 .. string.format("%02d", l3)
+        members[#members + 1] = c3 .. ",项" .. l1 .. "." .. l2 .. "." .. l3
+        cells[#cells + 1] = string.format("%s,一般公共预算,%d.%02d", c3, math.random(1, 10 ^ 7), math.random(0, 99))
+      end
+    end
+  end
+  if shuffled then
+    for i = #cells, 2, -1 do
+      local k = math.random(i)
+      cells[i], cells[k] = cells[k], cells[i]
+    end
+  end
+  H.write(dir .. "/members.csv", table.concat(members, "\n") .. "\n")
+  H.write(dir .. "/cells.csv", table.concat(cells, "\n") .. "\n")
+  H.write(dir .. "/model.lua", [[
+model { name = "bulk test", main = "支出" }
+dimension "功能分类" { levels = {"类", "款", "项"}, file = "members.csv" }
+dimension "资金来源" { {"一般公共预算"}, {"事业收入"} }
+facts "支出" { dims = {"功能分类", "资金来源"}, unit = "元", file = "cells.csv" }
+]])
+end
+
+-- The scenario script: random adds, cuts, transfers and holds; after each, the totals of every
+-- 类 and 款 are what the moves asked (computed here from the totals before), the rest still.
+local PROPERTY = [[
+math.randomseed(...)
+local s, money = model:scenario("p"), budget.money
+local groups = {}  -- every 类 and 款 code
+for l1 = 1, 30 do
+  groups[#groups + 1] = tostring(200 + l1)
+  for l2 = 1, 10 do groups[#groups + 1] = string.format("%d%02d", 200 + l1, l2) end
+end
+local function leaf() return string.format("%d%02d%02d", math.random(201, 230), math.random(10), math.random(10)) end
+local function within(code, ref) return code:sub(1, #ref) == ref or ref:sub(1, #code) == code end
+local held, grand = {}, s:total()
+for step = 1, 150 do
+  local before = {}
+  for _, g in ipairs(groups) do before[g] = s:total(g) end
+  local op, moves = math.random(4), {}  -- moves: {ref, delta}
+  if op == 1 then
+    local ref, amount = leaf(), money(math.random(-10 ^ 6, 10 ^ 6) .. "." .. string.format("%02d", math.random(0, 99)))
+    if not held[ref] then s:add(ref, amount) moves[1] = {ref, amount} end
+  elseif op == 2 then
+    local ref = groups[math.random(#groups)]
+    local ok_to_cut = true
+    for h in pairs(held) do if within(h, ref) then ok_to_cut = false end end
+    if ok_to_cut then moves[1] = {ref, s:cut(ref, "5%")} end
+  elseif op == 3 then
+    local from, to, amount = leaf(), leaf(), money("1000.00")
+    if not held[from] and not held[to] and s:total(from) > amount then
+      s:transfer(from, to, amount)
+      moves[1], moves[2] = {from, -amount}, {to, amount}
+    end
+  else
+    local ref = leaf()
+    s:hold(ref)
+    held[ref] = s:total(ref)
+  end
+  for _, g in ipairs(groups) do
+    local want, shared = before[g], false  -- shared: g lies inside a moved ref, and takes a part
+    for _, m in ipairs(moves) do
+      if m[1]:sub(1, #g) == g then want = want + m[2] elseif g:sub(1, #m[1]) == m[1] then shared = true end
+    end
+    if not shared and s:total(g) ~= want then error(string.format("step %d: %s is %s, expected %s", step, g, s:total(g), want)) end
+  end
+  for _, m in ipairs(moves) do grand = grand + m[2] end
+  if s:total() ~= grand then error(string.format("step %d: the grand total %s, expected %s", step, s:total(), grand)) end
+  for ref, was in pairs(held) do
+    if s:total(ref) ~= was then error(string.format("step %d: held %s moved to %s", step, ref, s:total(ref))) end
+  end
+end
+print("ok")
+]]
+
+H.test("scenarios on 3,000 cells, in order and shuffled: every total moves by what was asked", function()
+  local script = H.tmpname(".lua")
+  H.write(script, "local seed = 1\n" .. PROPERTY:gsub("math.randomseed%(%.%.%.%)", "math.randomseed(seed)"))
+  for _, shuffled in ipairs { false, true } do
+    write_big(dir, shuffled)
+    local out, status = H.budget("run", script, "--model", dir .. "/model.lua")
+    if status ~= 0 or not out:find("ok") then error((shuffled and "shuffled: " or "in order: ") .. out) end
+  end
+end)
+
 H.run()
