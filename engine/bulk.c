@@ -340,24 +340,24 @@ static budget_status slurp(const char *path, char **text, size_t *len, bulk_erro
   return BUDGET_OK;
 }
 
-budget_status bulk_members_file(model *m, size_t dim, const char *path, bulk_error *err) {
+/* Reads path whole, hands it to 'load' (bulk_members or bulk_cells) and frees it. */
+static budget_status from_file(model *m, size_t which, const char *path, bulk_error *err,
+                               budget_status (*load)(model *, size_t, const char *, size_t, bulk_error *)) {
   char *text;
   size_t len;
   budget_status rc = slurp(path, &text, &len, err);
   if (rc) return rc;
-  rc = bulk_members(m, dim, text, len, err);
+  rc = load(m, which, text, len, err);
   mem_free(mem_default(), text, len + 1, 1);
   return rc;
 }
 
+budget_status bulk_members_file(model *m, size_t dim, const char *path, bulk_error *err) {
+  return from_file(m, dim, path, err, bulk_members);
+}
+
 budget_status bulk_cells_file(model *m, size_t set, const char *path, bulk_error *err) {
-  char *text;
-  size_t len;
-  budget_status rc = slurp(path, &text, &len, err);
-  if (rc) return rc;
-  rc = bulk_cells(m, set, text, len, err);
-  mem_free(mem_default(), text, len + 1, 1);
-  return rc;
+  return from_file(m, set, path, err, bulk_cells);
 }
 
 /* }================================================================== */

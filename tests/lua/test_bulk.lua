@@ -8,6 +8,14 @@
 package.path = "tests/lua/?.lua;" .. package.path
 local H = require "harness"
 
+-- The model file: its members and cells are in the CSV files beside it.
+local MODEL = [[
+model { name = "bulk test", main = "支出" }
+dimension "功能分类" { levels = {"类", "款", "项"}, file = "members.csv" }
+dimension "资金来源" { {"一般公共预算"}, {"事业收入"} }
+facts "支出" { dims = {"功能分类", "资金来源"}, unit = "元", file = "cells.csv" }
+]]
+
 -- A model directory: model.lua, members.csv (类/款/项 codes) and cells.csv over 功能分类 × 资金来源.
 local function write_model(dir, seed)
   math.randomseed(seed)
@@ -37,12 +45,7 @@ local function write_model(dir, seed)
   end
   H.write(dir .. "/members.csv", table.concat(members, "\n") .. "\n")
   H.write(dir .. "/cells.csv", table.concat(cells, "\n") .. "\n")
-  H.write(dir .. "/model.lua", [[
-model { name = "bulk test", main = "支出" }
-dimension "功能分类" { levels = {"类", "款", "项"}, file = "members.csv" }
-dimension "资金来源" { {"一般公共预算"}, {"事业收入"} }
-facts "支出" { dims = {"功能分类", "资金来源"}, unit = "元", file = "cells.csv" }
-]])
+  H.write(dir .. "/model.lua", MODEL)
   return fen
 end
 
@@ -158,12 +161,7 @@ local function write_big(dir, shuffled)
   end
   H.write(dir .. "/members.csv", table.concat(members, "\n") .. "\n")
   H.write(dir .. "/cells.csv", table.concat(cells, "\n") .. "\n")
-  H.write(dir .. "/model.lua", [[
-model { name = "bulk test", main = "支出" }
-dimension "功能分类" { levels = {"类", "款", "项"}, file = "members.csv" }
-dimension "资金来源" { {"一般公共预算"}, {"事业收入"} }
-facts "支出" { dims = {"功能分类", "资金来源"}, unit = "元", file = "cells.csv" }
-]])
+  H.write(dir .. "/model.lua", MODEL)
 end
 
 -- The scenario script: random adds, cuts, transfers and holds; after each, the totals of every
