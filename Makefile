@@ -99,15 +99,18 @@ $(BUILD)/obj/%.o: engine/%.c
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-# build/gen/luasrc.c: each engine/lua/NAME.lua as a byte array, module 'budget.NAME'.
+# build/gen/luasrc.c: each engine/lua/NAME.lua compiled by luac (with its line numbers) as a
+# byte array, module 'budget.NAME': loading bytecode takes a ninth of the time compiling does,
+# and that was a third of a scenario run's time.
 $(BUILD)/gen/luasrc.c: $(LUA_MODULES) Makefile
 	@mkdir -p $(@D)
 	$(say) GEN $@
 	$(Q){ echo '/* Generated from engine/lua/NAME.lua by the Makefile; do not edit. */'; \
 	  echo '#include "luasrc.h"'; \
 	  i=0; for f in $(LUA_MODULES); do \
+	    luac5.4 -o $@.luac $$f || exit 1; \
 	    echo "static const unsigned char src$$i[] = {"; \
-	    od -An -v -tx1 $$f | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    od -An -v -tx1 $@.luac | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	    echo '0};'; i=$$((i + 1)); \
 	  done; \
 	  echo 'const lua_source lua_sources[] = {'; \
@@ -115,7 +118,7 @@ $(BUILD)/gen/luasrc.c: $(LUA_MODULES) Makefile
 	    n=$$(basename $$f .lua); \
 	    echo "  {\"budget.$$n\", \"$$f\", (const char *)src$$i, sizeof src$$i - 1},"; i=$$((i + 1)); \
 	  done; \
-	  echo '  {0, 0, 0, 0}};'; } > $@.tmp && mv $@.tmp $@
+	  echo '  {0, 0, 0, 0}};'; } > $@.tmp && mv $@.tmp $@; rm -f $@.luac
 
 $(BUILD)/obj/luasrc.o: $(BUILD)/gen/luasrc.c
 	$(say) CC $@

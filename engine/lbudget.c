@@ -18,7 +18,7 @@ static int load_embedded(lua_State *L) {
   const lua_source *src = lua_touserdata(L, lua_upvalueindex(1));
   const char *name = luaL_checkstring(L, 1);
   lua_pushfstring(L, "@%s", src->path);
-  if (luaL_loadbufferx(L, src->text, src->len, lua_tostring(L, -1), "t") != LUA_OK) return lua_error(L);
+  if (luaL_loadbufferx(L, src->chunk, src->len, lua_tostring(L, -1), "b") != LUA_OK) return lua_error(L);
   lua_pushstring(L, name);
   lua_call(L, 1, 1);
   return 1;
