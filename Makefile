@@ -74,7 +74,7 @@ LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
 C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads
-LUA_TESTS = test_model test_scenario test_bulk test_import test_batch test_embed
+LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS)
 TEST_BINS = $(C_TESTS:%=$(BUILD)/tests/%)
 
@@ -216,13 +216,13 @@ run: deps
 # Every test, twice: built with gcc, then with clang under ASan and UBSan; then the tests that
 # run threads once more under ThreadSanitizer. Warnings are errors. The last line is the
 # runner's summary of all of it.
-THREAD_TESTS = test_batch test_threads
+THREAD_TESTS = test_batch test_threads test_bulk
 # test_embed installs the gcc build and builds against it: once is enough.
 SAN_TESTS = $(filter-out test_embed,$(TEST_NAMES))
 check: deps
 	@$(MAKE) --no-print-directory WERROR=1 tests all
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
-	@$(MAKE) --no-print-directory WERROR=1 TSAN=1 CC=clang build/tsan/budget build/tsan/tests/test_threads
+	@$(MAKE) --no-print-directory WERROR=1 TSAN=1 CC=clang build/tsan/budget build/tsan/tests/test_threads build/tsan/tests/test_bulk
 	@sh tests/run-tests.sh "build build/san:$(subst $(space),$(comma),$(SAN_TESTS)) \
 	  build/tsan:$(subst $(space),$(comma),$(THREAD_TESTS))" $(TEST_NAMES)
 

@@ -1,4 +1,4 @@
--- tests/lua/test_bulk.lua
+-- tests/lua/test_bulk_model.lua
 -- Models whose members and cells are CSV files beside them: 'budget totals'
 -- prints every member's total, and each equals the sum this test makes over
 -- the cells it wrote; a bad line in either file is reported with the file,
