@@ -133,6 +133,11 @@ static size_t count_lines(const char *text, size_t len) {
   return n + 1;
 }
 
+/* Where the rows start: past the UTF-8 byte order mark that spreadsheets write first. */
+static size_t text_start(const char *text, size_t len) {
+  return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 static bool blank(const row *r) {
   return r->n == 1 && r->len[0] == 0;
 }
@@ -144,7 +149,7 @@ static bool blank(const row *r) {
 budget_status bulk_members(model *m, size_t dim, const char *text, size_t len, bulk_error *err) {
   hier *h = model_dim(m, dim);
   hier_id stack[64];  /* the open ancestors in preorder: the parent is the nearest whose code prefixes */
-  size_t depth = 0, pos = 0, line = 0, lines;
+  size_t depth = 0, pos = text_start(text, len), line = 0, lines;
   row r;
   const char *bad;
   budget_status rc;
@@ -267,7 +272,7 @@ static budget_status resolve(const hier *h, const char *text, size_t len, key_ca
 
 budget_status bulk_cells(model *m, size_t set, const char *text, size_t len, bulk_error *err) {
   facts *f = model_facts(m, set);
-  size_t nd = facts_ndims(f), pos = 0, line = 0, lines, d;
+  size_t nd = facts_ndims(f), pos = text_start(text, len), line = 0, lines, d;
   key_cache cache[FACTS_MAX_DIMS];
   row r;
   const char *bad;
@@ -394,6 +399,7 @@ static void *prefetch_run(void *arg) {
   const char *bad;
   p->rc = slurp(p->path, &p->text, &p->len, &p->err);
   if (p->rc) return NULL;
+  pos = text_start(p->text, p->len);
   if (p->len > UINT32_MAX) {
     p->rc = fail(&p->err, 0, "a cells file of at most 4 GiB");
     return NULL;

@@ -24,7 +24,7 @@ typedef struct bulk_error {
 ** (code may be empty: then the member is named only and goes at the top
 ** level). Members come in preorder: a member's parent is the line above it
 ** whose code its own extends. Quoted fields ("...", "" for a quote) are read
-** as RFC 4180 says. On failure, err says the line and why.
+** as RFC 4180 says; no header line; a UTF-8 byte order mark first is skipped. On failure, err says the line and why.
 */
 budget_status bulk_members(model *m, size_t dim, const char *text, size_t len, bulk_error *err);
 
