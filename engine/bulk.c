@@ -226,16 +226,10 @@ static void keep_key(key_cache *kc, const char *text, size_t len, hier_id id) {
   e->id = id;
 }
 
-/* Does member id's compact code equal text[0..len) (spaced or not)? */
+/* Is text[0..len) member id's compact code? (A spaced code goes the long way, which checks its spacing.) */
 static bool code_is(const hier *h, hier_id id, const char *text, size_t len) {
   const char *code = hier_member_code(h, id);
-  size_t i, k = 0;
-  for (i = 0; i < len; i++) {
-    if (text[i] == ' ') continue;
-    if (code[k] != text[i]) return false;
-    k++;
-  }
-  return code[k] == '\0' && k > 0;
+  return len > 0 && strncmp(code, text, len) == 0 && code[len] == '\0';
 }
 
 static budget_status resolve(const hier *h, const char *text, size_t len, key_cache *kc, hier_id *out) {

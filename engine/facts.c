@@ -10,6 +10,10 @@
 
 #define NO_CELL UINT32_MAX
 
+/* Totals add in 128 bits: a total is EOVERFLOW exactly when it does not fit in a money,
+   whatever order its cells come in (fewer than 2^32 cells of int64 cannot overflow this). */
+__extension__ typedef __int128 wide;
+
 struct facts {
   const mem_allocator *A;
   char *name;
@@ -23,9 +27,10 @@ struct facts {
   uint32_t *index;    /* open addressing over keys; NO_CELL for empty */
   size_t icap;
   bool unindexed;     /* cells appended in key order without the index: it is made before use */
+  size_t indexed_at;  /* cells when the index was last made: it goes stale again only past twice that */
+  size_t max_cell;    /* the cell with the greatest key: a key past it is new */
   bool unordered;     /* some cell's first member comes before the previous cell's, in preorder */
-  money sum;          /* every cell's amount, kept as they are stored: the grand total without a scan */
-  bool sum_overflowed; /* ... unless it went past the int64 range on the way: then totals scan */
+  wide sum;           /* every cell's amount, kept as they are stored: the grand total without a scan */
 };
 
 budget_status facts_new(const mem_allocator *A, const char *name, const hier *const *dims, size_t ndims,
@@ -129,18 +134,19 @@ static void build_index(facts *f) {
   for (i = 0; i < f->icap; i++) f->index[i] = NO_CELL;
   for (i = 0; i < f->n; i++) f->index[key_slot(f, f->index, f->icap, &f->keys[i * f->ndims])] = (uint32_t)i;
   f->unindexed = false;
+  f->indexed_at = f->n;
 }
 
 void facts_prepare(facts *f) {
   if (f->unindexed) build_index(f);
 }
 
-/* Is key past the last cell's key (dimension by dimension)? */
+/* Is key past the greatest key so far (dimension by dimension)? Then it cannot be a cell's. */
 static bool after_last(const facts *f, const hier_id *key) {
   const hier_id *last;
   size_t d;
   if (f->n == 0) return true;
-  last = &f->keys[(f->n - 1) * f->ndims];
+  last = &f->keys[f->max_cell * f->ndims];
   for (d = 0; d < f->ndims; d++)
     if (key[d] != last[d]) return key[d] > last[d];
   return false;
@@ -164,7 +170,14 @@ static void note_order(facts *f, size_t c) {
 }
 
 static void add_to_sum(facts *f, money amount) {
-  if (__builtin_add_overflow(f->sum, amount, &f->sum)) f->sum_overflowed = true;
+  f->sum += amount;
+}
+
+/* The total as a money, or EOVERFLOW. */
+static budget_status narrow(wide total, money *out) {
+  if (total > INT64_MAX || total < INT64_MIN) return BUDGET_EOVERFLOW;
+  *out = (money)total;
+  return BUDGET_OK;
 }
 
 /* The cells [*lo, *hi) a selection can pick from: a range when its first member narrows it. */
@@ -205,6 +218,7 @@ static bool by_first_only(const facts *f, const hier_id *sel) {
 /* Adds to or creates the cell; 'unique' refuses an existing one. */
 static budget_status store(facts *f, const hier_id *key, money amount, bool unique, size_t *cell) {
   size_t c, s, nd = f->ndims;
+  bool past;
   budget_status rc = check_key(f, key);
   if (rc) return rc;
   if (amount % f->grain != 0) return BUDGET_EGRAIN;
@@ -214,8 +228,10 @@ static budget_status store(facts *f, const hier_id *key, money amount, bool uniq
       (rc = mem_grow(f->A, (void **)&f->amounts, &f->acap, f->n + 1, sizeof *f->amounts)) != BUDGET_OK)
     return rc;
   if ((f->n + 1) * 2 > f->icap && (rc = reindex(f, f->icap ? f->icap * 2 : 64)) != BUDGET_OK) return rc;
-  if (f->n > 4096 && after_last(f, key)) {
+  past = after_last(f, key);
+  if (past && f->n > 4096 && (f->unindexed || f->n >= 2 * f->indexed_at)) {
     c = f->n++;  /* past every key so far: new, and the index can wait */
+    f->max_cell = c;
     memcpy(&f->keys[c * nd], key, nd * sizeof *key);
     f->amounts[c] = amount;
     note_order(f, c);
@@ -239,6 +255,7 @@ static budget_status store(facts *f, const hier_id *key, money amount, bool uniq
   memcpy(&f->keys[c * nd], key, nd * sizeof *key);
   f->amounts[c] = amount;
   f->index[s] = (uint32_t)c;
+  if (past) f->max_cell = c;
   note_order(f, c);
   add_to_sum(f, amount);
   if (cell) *cell = c;
@@ -274,20 +291,16 @@ bool facts_selected(const facts *f, size_t cell, const hier_id *sel) {
 }
 
 budget_status facts_total_of(const facts *f, const money *amounts, const hier_id *sel, money *out) {
-  money acc = 0;
+  wide acc = 0;
   size_t c, lo, hi;
   bool all = by_first_only(f, sel);
   if (amounts == NULL) amounts = f->amounts;
-  if (amounts == f->amounts && all && (sel == NULL || sel[0] == HIER_NONE) && !f->sum_overflowed) {
-    *out = f->sum;  /* every cell: the sum kept as they were stored */
-    return BUDGET_OK;
-  }
+  if (amounts == f->amounts && all && (sel == NULL || sel[0] == HIER_NONE))
+    return narrow(f->sum, out);  /* every cell: the sum kept as they were stored */
   candidates(f, sel, &lo, &hi);
   for (c = lo; c < hi; c++)
-    if ((all || facts_selected(f, c, sel)) && __builtin_add_overflow(acc, amounts[c], &acc))
-      return BUDGET_EOVERFLOW;
-  *out = acc;
-  return BUDGET_OK;
+    if (all || facts_selected(f, c, sel)) acc += amounts[c];
+  return narrow(acc, out);
 }
 
 budget_status facts_total(const facts *f, const hier_id *sel, money *out) {

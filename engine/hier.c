@@ -40,6 +40,8 @@ struct hier {
   bool names_stale;    /* members added since by_name was made: it is made again before use */
   bool codes_stale;    /* members added in code order without by_code: it is made before use */
   uint32_t max_code;   /* the greatest code so far: a code past it cannot be a duplicate */
+  size_t codes_made_at; /* members when by_code was last made: it goes stale again only past twice
+                           that, so that adds in and out of order cannot remake it every time */
   hier_id *parents;    /* each member's parent, made by hier_seal when memory allows: a roll-up
                           reads 4 bytes a member instead of a 40-byte member */
 };
@@ -181,7 +183,8 @@ static size_t slot(const hier *h, const hier_id *ix, bool by_code, const char *s
     const char *k;
     if (id == HIER_NONE) return i;
     k = str_at(h, by_code ? h->m[id].code : h->m[id].name);
-    if (memcmp(k, s, len) == 0 && k[len] == '\0') return i;  /* k ends at its NUL: a shorter k differs first */
+    /* k ends at its NUL inside the arena: if len bytes from k run past the arena, k is shorter */
+    if ((size_t)(k - h->strs) + len < h->slen && memcmp(k, s, len) == 0 && k[len] == '\0') return i;
     i = (i + 1) & mask;
   }
 }
@@ -217,6 +220,7 @@ static void build_codes(hier *h) {
     if (*c) h->by_code[slot(h, h->by_code, true, c, strlen(c))] = (hier_id)i;
   }
   h->codes_stale = false;
+  h->codes_made_at = h->n;
 }
 
 static hier_id lookup(const hier *h, bool by_code, const char *s, size_t len) {
@@ -326,7 +330,7 @@ budget_status hier_add_n(hier *h, hier_id parent, const char *code, size_t code_
   if ((h->n + 1) * 2 > h->icap && (rc = rehash(h, h->icap ? h->icap * 2 : 64)) != BUDGET_OK) return rc;
   if (clen > 0) {
     in_order = h->max_code == 0 || strcmp(cc, str_at(h, h->max_code)) > 0;
-    if (in_order && (h->codes_stale || h->n > 4096)) {
+    if (in_order && (h->codes_stale || (h->n > 4096 && h->n >= 2 * h->codes_made_at))) {
       h->codes_stale = true;  /* past every code so far: no duplicate; the index can wait */
     } else {
       if (h->codes_stale) build_codes(h);

@@ -23,11 +23,20 @@
 typedef struct core {
   model *m;
   bool borrowed;  /* a batch worker's view of the main state's model: not ours to free */
+  bool frozen;    /* a scenario reads it, or other threads share it: it may no longer change */
 } core;
 
 static model *checkcore(lua_State *L) {
   core *c = luaL_checkudata(L, 1, CORE_MT);
   if (c->m == NULL) luaL_error(L, "the model is closed");
+  return c->m;
+}
+
+/* The model, for a method that changes it: raises once scenarios or threads depend on it. */
+static model *checkmutable(lua_State *L) {
+  core *c = luaL_checkudata(L, 1, CORE_MT);
+  if (c->m == NULL) luaL_error(L, "the model is closed");
+  if (c->frozen) luaL_error(L, "the model cannot change once a scenario is made from it");
   return c->m;
 }
 
@@ -60,6 +69,7 @@ static int l_core_new(lua_State *L) {
   budget_status rc;
   c->m = NULL;
   c->borrowed = false;
+  c->frozen = false;
   luaL_setmetatable(L, CORE_MT);
   rc = model_new(mem_default(), &c->m);
   if (rc) return fail(L, "model", rc);
@@ -83,6 +93,7 @@ static int l_core_borrow(lua_State *L) {
   c = lua_newuserdatauv(L, sizeof *c, 0);
   c->m = lua_touserdata(L, 1);
   c->borrowed = true;
+  c->frozen = true;
   luaL_setmetatable(L, CORE_MT);
   return 1;
 }
@@ -95,7 +106,7 @@ model *lbudget_checkmodel(lua_State *L, int idx) {
 
 /* core:dimension(name) → index; raises if the name is taken. [-0, +1, v] */
 static int l_dimension(lua_State *L) {
-  model *m = checkcore(L);
+  model *m = checkmutable(L);
   size_t index;
   budget_status rc = model_add_dim(m, luaL_checkstring(L, 2), &index);
   if (rc == BUDGET_EDUPLICATE) return luaL_error(L, "dimension '%s' is defined twice", lua_tostring(L, 2));
@@ -106,7 +117,7 @@ static int l_dimension(lua_State *L) {
 
 /* core:member(dim, parent|nil, code|nil, name) → id, or nil and a message. [-0, +1|2, v] */
 static int l_member(lua_State *L) {
-  model *m = checkcore(L);
+  model *m = checkmutable(L);
   hier *h = model_dim(m, checkdim(L, m, 2));
   hier_id parent = lua_isnil(L, 3) ? HIER_NONE : checkmember(L, h, 3), id;
   const char *code = luaL_optstring(L, 4, NULL), *name = luaL_checkstring(L, 5);
@@ -132,7 +143,7 @@ static int l_member(lua_State *L) {
 
 /* core:seal(dim) [-0, +0, v] */
 static int l_seal(lua_State *L) {
-  model *m = checkcore(L);
+  model *m = checkmutable(L);
   budget_status rc = hier_seal(model_dim(m, checkdim(L, m, 2)));
   if (rc) return fail(L, "seal", rc);
   return 0;
@@ -140,7 +151,7 @@ static int l_seal(lua_State *L) {
 
 /* core:facts(name, {dim...}, grain) → index [-0, +1, v] */
 static int l_facts(lua_State *L) {
-  model *m = checkcore(L);
+  model *m = checkmutable(L);
   const char *name = luaL_checkstring(L, 2);
   size_t dims[FACTS_MAX_DIMS], n, i, index;
   money grain = lbudget_checkmoney(L, 4);
@@ -179,7 +190,7 @@ static void checkkey(lua_State *L, const facts *f, int idx, hier_id *key, bool a
 
 /* core:put(set, {ids}, amount [, add]) → cell, or nil and a status name. [-0, +1|2, v] */
 static int l_put(lua_State *L) {
-  model *m = checkcore(L);
+  model *m = checkmutable(L);
   facts *f = model_facts(m, checkset(L, m, 2));
   hier_id key[FACTS_MAX_DIMS];
   money amount;
@@ -285,7 +296,7 @@ static int bulk_result(lua_State *L, budget_status rc, const bulk_error *err) {
 
 /* With a third argument 'file' the second is a path, read in C (no Lua string of the whole file). */
 static int l_bulk_members(lua_State *L) {
-  model *m = checkcore(L);
+  model *m = checkmutable(L);
   size_t dim = checkdim(L, m, 2), len;
   const char *text = luaL_checklstring(L, 3, &len);
   bulk_error err = {0, ""};
@@ -294,7 +305,7 @@ static int l_bulk_members(lua_State *L) {
 }
 
 static int l_bulk_cells(lua_State *L) {
-  model *m = checkcore(L);
+  model *m = checkmutable(L);
   size_t set = checkset(L, m, 2), len;
   const char *text = luaL_checklstring(L, 3, &len);
   bulk_error err = {0, ""};
@@ -402,7 +413,7 @@ static int l_prefetch_cells(lua_State *L) {
 
 /* core:bulk_prefetched(set, handle) → true, or nil, line, message [-0, +1|3, v] */
 static int l_bulk_prefetched(lua_State *L) {
-  model *m = checkcore(L);
+  model *m = checkmutable(L);
   size_t set = checkset(L, m, 2);
   lprefetch *lp = luaL_checkudata(L, 3, PREFETCH_MT);
   bulk_error err = {0, ""};
@@ -576,6 +587,7 @@ static int l_scenario(lua_State *L) {
   model *m = checkcore(L);
   scenario *sc;
   budget_status rc = scenario_new(mem_default(), m, &sc);
+  ((core *)lua_touserdata(L, 1))->frozen = true;  /* its overlay reads the cells as they are now */
   if (rc) return fail(L, "scenario", rc);
   return pushoverlay(L, sc, 1);
 }

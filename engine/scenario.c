@@ -12,6 +12,15 @@
 ** A change copies only the pages it touches: a 5% cut of one account among a
 ** million copies a few pages, not 8 MB (whose fresh pages the kernel must zero).
 */
+/* Totals add in 128 bits (see facts.c): fewer than 2^32 cells of int64 cannot overflow it. */
+__extension__ typedef __int128 wide;
+
+static budget_status narrow(wide total, money *out) {
+  if (total > INT64_MAX || total < INT64_MIN) return BUDGET_EOVERFLOW;
+  *out = (money)total;
+  return BUDGET_OK;
+}
+
 #define PAGE_SHIFT 10
 #define PAGE_CELLS ((size_t)1 << PAGE_SHIFT)  /* 8 KB of amounts */
 
@@ -146,32 +155,39 @@ bool scenario_held(const scenario *s, size_t set, size_t cell) {
   return h != NULL && (h[cell / 8] >> (cell % 8) & 1u);
 }
 
-/* The base's total, and then what each changed page adds to it within the selection. */
+/*
+** The base's total, and then what each changed page adds to it within the selection, in 128
+** bits: EOVERFLOW exactly when the scenario's total does not fit, as facts_total does.
+*/
 budget_status scenario_total(const scenario *s, size_t set, const hier_id *sel, money *out) {
   const facts *f;
   const overlay *o;
   const money *base;
-  money acc;
+  money base_total;
+  wide acc = 0;
   size_t k, c;
   budget_status rc;
   if (set >= s->nsets) return BUDGET_EINVAL;
   f = model_facts(s->base, set);
   o = &s->sets[set];
-  if ((rc = facts_total(f, sel, &acc)) != BUDGET_OK) return rc;
+  rc = facts_total(f, sel, &base_total);
+  if (rc == BUDGET_EOVERFLOW) {  /* the base's does not fit, the scenario's may: add it up whole */
+    facts_iter it;
+    facts_iter_init(&it, f, sel);
+    while (facts_iter_next(&it, &c)) acc += scenario_amount(s, set, c);
+    return narrow(acc, out);
+  }
+  if (rc) return rc;
+  acc = base_total;
   base = facts_amounts(f);
   for (k = 0; o->pages && k < o->npages; k++) {
     size_t first = k * PAGE_CELLS, len = page_len(s, set, k);
     if (o->pages[k] == NULL) continue;
-    for (c = 0; c < len; c++) {
-      money delta;
-      if (o->pages[k][c] == base[first + c] || !facts_selected(f, first + c, sel)) continue;
-      if (__builtin_sub_overflow(o->pages[k][c], base[first + c], &delta) ||
-          __builtin_add_overflow(acc, delta, &acc))
-        return BUDGET_EOVERFLOW;
-    }
+    for (c = 0; c < len; c++)
+      if (o->pages[k][c] != base[first + c] && facts_selected(f, first + c, sel))
+        acc += (wide)o->pages[k][c] - base[first + c];
   }
-  *out = acc;
-  return BUDGET_OK;
+  return narrow(acc, out);
 }
 
 /* Copies every page that holds one of the cells, before any is written: a failure changes nothing. */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "facts.h"
@@ -263,6 +264,72 @@ static void test_facts_errors(void **state) {
   }
 }
 
+/*
+** A key already stored is a duplicate however the cells came: after 4,096 cells in key order
+** the index waits, and a key below the greatest so far must still be found.
+*/
+static void test_facts_duplicate_after_in_order_run(void **state) {
+  hier *h;
+  facts *f;
+  const hier *d[1];
+  hier_id id, key;
+  size_t i;
+  char code[16];
+  money total;
+  (void)state;
+  assert_int_equal(hier_new(mem_default(), "d", &h), BUDGET_OK);
+  for (i = 0; i < 6000; i++) {
+    snprintf(code, sizeof code, "%04zu", i + 1000);
+    assert_int_equal(hier_add(h, HIER_NONE, code, code, &id), BUDGET_OK);
+  }
+  assert_int_equal(hier_seal(h), BUDGET_OK);
+  d[0] = h;
+  assert_int_equal(facts_new(mem_default(), "x", d, 1, 1, &f), BUDGET_OK);
+  key = 4999;
+  assert_int_equal(facts_put(f, &key, 7, NULL), BUDGET_OK);
+  for (key = 0; key <= 4097; key++) assert_int_equal(facts_put(f, &key, 1, NULL), BUDGET_OK);
+  key = 4999;
+  assert_int_equal(facts_put(f, &key, 7, NULL), BUDGET_EDUPLICATE);
+  for (key = 5000; key < 6000; key++) assert_int_equal(facts_put(f, &key, 1, NULL), BUDGET_OK);
+  key = 5500;
+  assert_int_equal(facts_put(f, &key, 7, NULL), BUDGET_EDUPLICATE);
+  assert_int_equal(facts_count(f), 1 + 4098 + 1000);
+  assert_int_equal(facts_total(f, NULL, &total), BUDGET_OK);
+  assert_int_equal(total, 7 + 4098 + 1000);
+  facts_free(f);
+  hier_free(h);
+}
+
+/* A total is EOVERFLOW exactly when it does not fit, whatever order its cells add in. */
+static void test_facts_total_overflow_is_order_free(void **state) {
+  hier *h;
+  facts *f;
+  const hier *d[1];
+  hier_id id, key, top;
+  money total;
+  (void)state;
+  assert_int_equal(hier_new(mem_default(), "d", &h), BUDGET_OK);
+  assert_int_equal(hier_add(h, HIER_NONE, "1", "top", &top), BUDGET_OK);
+  assert_int_equal(hier_add(h, top, "101", "a", &id), BUDGET_OK);
+  assert_int_equal(hier_add(h, top, "102", "b", &id), BUDGET_OK);
+  assert_int_equal(hier_add(h, top, "103", "c", &id), BUDGET_OK);
+  assert_int_equal(hier_seal(h), BUDGET_OK);
+  d[0] = h;
+  assert_int_equal(facts_new(mem_default(), "x", d, 1, 1, &f), BUDGET_OK);
+  key = 1, assert_int_equal(facts_put(f, &key, INT64_MAX, NULL), BUDGET_OK);
+  key = 2, assert_int_equal(facts_put(f, &key, 1, NULL), BUDGET_OK);  /* MAX + 1 on the way */
+  key = 3, assert_int_equal(facts_put(f, &key, -1, NULL), BUDGET_OK);
+  assert_int_equal(facts_total(f, NULL, &total), BUDGET_OK);
+  assert_int_equal(total, INT64_MAX);
+  assert_int_equal(facts_total(f, &top, &total), BUDGET_OK);
+  assert_int_equal(total, INT64_MAX);
+  key = 2, assert_int_equal(facts_add(f, &key, 1, NULL), BUDGET_OK);
+  assert_int_equal(facts_total(f, NULL, &total), BUDGET_EOVERFLOW);
+  assert_int_equal(facts_total(f, &top, &total), BUDGET_EOVERFLOW);
+  facts_free(f);
+  hier_free(h);
+}
+
 /* Filling a set with the n-th allocation failing, for every n: ENOMEM, cells intact, no leak. */
 static void test_facts_out_of_memory(void **state) {
   long n;
@@ -303,6 +370,8 @@ int main(void) {
     cmocka_unit_test(test_facts_document_parents),
     cmocka_unit_test(test_facts_totals_match_brute_force),
     cmocka_unit_test(test_facts_errors),
+    cmocka_unit_test(test_facts_duplicate_after_in_order_run),
+    cmocka_unit_test(test_facts_total_overflow_is_order_free),
     cmocka_unit_test(test_facts_out_of_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

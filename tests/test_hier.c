@@ -284,9 +284,28 @@ static void test_hier_out_of_memory(void **state) {
   assert_true(n > 10);
 }
 
+/* A reference longer than every stored name or code is looked up without reading past them. */
+static void test_hier_long_reference(void **state) {
+  hier *h;
+  hier_id id;
+  char longer[96];
+  (void)state;
+  assert_int_equal(hier_new(mem_default(), "d", &h), BUDGET_OK);
+  assert_int_equal(hier_add(h, HIER_NONE, "1", "一", &id), BUDGET_OK);
+  assert_int_equal(hier_add(h, id, "101", "二", &id), BUDGET_OK);
+  assert_int_equal(hier_seal(h), BUDGET_OK);
+  memset(longer, 'x', sizeof longer - 1);
+  longer[sizeof longer - 1] = '\0';
+  assert_int_equal(hier_find(h, longer, strlen(longer), &id, NULL), BUDGET_ENOTFOUND);
+  memset(longer, '1', sizeof longer - 1);
+  assert_int_equal(hier_find_code(h, longer, strlen(longer), &id), BUDGET_ENOTFOUND);
+  hier_free(h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_hier_find_forms),
+    cmocka_unit_test(test_hier_long_reference),
+      cmocka_unit_test(test_hier_find_forms),
     cmocka_unit_test(test_hier_ambiguous),
     cmocka_unit_test(test_hier_unknown_suggests),
     cmocka_unit_test(test_hier_preorder_ranges),
