@@ -29,6 +29,8 @@ struct facts {
   bool unindexed;     /* cells appended in key order without the index: it is made before use */
   size_t indexed_at;  /* cells when the index was last made: it goes stale again only past twice that */
   size_t max_cell;    /* the cell with the greatest key: a key past it is new */
+  uint32_t *order;    /* when unordered: the cells in their first members' preorder (first_order) */
+  size_t order_n;     /* the cells it covers: a cell added since makes it again */
   bool unordered;     /* some cell's first member comes before the previous cell's, in preorder */
   wide sum;           /* every cell's amount, kept as they are stored: the grand total without a scan */
 };
@@ -63,6 +65,7 @@ void facts_free(facts *f) {
   mem_free(f->A, f->keys, f->kcap, sizeof *f->keys);
   mem_free(f->A, f->amounts, f->acap, sizeof *f->amounts);
   mem_free(f->A, f->index, f->icap, sizeof *f->index);
+  mem_free(f->A, f->order, f->order_n, sizeof *f->order);
   mem_free(f->A, f, 1, sizeof *f);
 }
 
@@ -137,8 +140,11 @@ static void build_index(facts *f) {
   f->indexed_at = f->n;
 }
 
+static const uint32_t *first_order(const facts *f);
+
 void facts_prepare(facts *f) {
   if (f->unindexed) build_index(f);
+  (void)first_order(f);
 }
 
 /* Is key past the greatest key so far (dimension by dimension)? Then it cannot be a cell's. */
@@ -180,36 +186,74 @@ static budget_status narrow(wide total, money *out) {
   return BUDGET_OK;
 }
 
-/* The cells [*lo, *hi) a selection can pick from: a range when its first member narrows it. */
-static void candidates(const facts *f, const hier_id *sel, size_t *lo, size_t *hi) {
+/*
+** The cells in their first members' preorder, for cells not stored in it: a stable counting
+** sort, so that cells under one member keep their order. Made at the first selection that
+** needs it (facts_prepare makes it before threads share the set); NULL if memory is short,
+** and then selections scan every cell.
+*/
+static const uint32_t *first_order(const facts *f) {
+  facts *w = (facts *)(size_t)f;  /* a cache, like the index */
+  const hier *h = f->dims[0];
+  size_t members = hier_count(h), c, *starts;
+  if (!f->unordered) return NULL;
+  if (f->order != NULL && f->order_n == f->n) return f->order;
+  mem_free(f->A, w->order, w->order_n, sizeof *w->order);
+  w->order = NULL;
+  if (mem_zarray(f->A, members + 1, sizeof *starts, (void **)&starts) != BUDGET_OK) return NULL;
+  if (mem_array(f->A, f->n, sizeof *w->order, (void **)&w->order) != BUDGET_OK) {
+    mem_free(f->A, starts, members + 1, sizeof *starts);
+    return NULL;
+  }
+  for (c = 0; c < f->n; c++) starts[hier_pre(h, f->keys[c * f->ndims]) + 1]++;
+  for (c = 0; c < members; c++) starts[c + 1] += starts[c];
+  for (c = 0; c < f->n; c++) w->order[starts[hier_pre(h, f->keys[c * f->ndims])]++] = (uint32_t)c;
+  mem_free(f->A, starts, members + 1, sizeof *starts);
+  w->order_n = f->n;
+  return w->order;
+}
+
+/* The first member's preorder place of the k-th cell in order (cell order when order is NULL). */
+static uint32_t pre_at(const facts *f, const uint32_t *order, size_t k) {
+  return hier_pre(f->dims[0], f->keys[(order ? order[k] : k) * f->ndims]);
+}
+
+/*
+** The candidates a selection can pick from: positions [*lo, *hi) of *order (or of the cells,
+** when *order is NULL). True when they are exactly the cells within the selection's first
+** member: a binary-searched range, in cell order or in first_order.
+*/
+static bool candidates(const facts *f, const hier_id *sel, size_t *lo, size_t *hi, const uint32_t **order) {
   const hier *h = f->dims[0];
   uint32_t first, end;
-  size_t a = 0, b = f->n, nd = f->ndims;
+  size_t a = 0, b = f->n;
   *lo = 0;
   *hi = f->n;
-  if (sel == NULL || sel[0] == HIER_NONE || f->unordered) return;
+  *order = NULL;
+  if (sel == NULL || sel[0] == HIER_NONE) return true;
+  if (f->unordered && (*order = first_order(f)) == NULL) return false;
   first = hier_pre(h, sel[0]);
   end = first + hier_size(h, sel[0]);
   while (a < b) {  /* the first cell at or past 'first' */
     size_t mid = a + (b - a) / 2;
-    if (hier_pre(h, f->keys[mid * nd]) < first) a = mid + 1;
+    if (pre_at(f, *order, mid) < first) a = mid + 1;
     else b = mid;
   }
   *lo = a;
   b = f->n;
   while (a < b) {  /* the first past the member's subtree */
     size_t mid = a + (b - a) / 2;
-    if (hier_pre(h, f->keys[mid * nd]) < end) a = mid + 1;
+    if (pre_at(f, *order, mid) < end) a = mid + 1;
     else b = mid;
   }
   *hi = a;
+  return true;
 }
 
-/* Is the selection only its first member (or nothing), so that every candidate is selected? */
-static bool by_first_only(const facts *f, const hier_id *sel) {
+/* Does the selection choose nothing beyond its first member? */
+static bool first_only(const facts *f, const hier_id *sel) {
   size_t d;
   if (sel == NULL) return true;
-  if (sel[0] != HIER_NONE && f->unordered) return false;
   for (d = 1; d < f->ndims; d++)
     if (sel[d] != HIER_NONE) return false;
   return true;
@@ -292,14 +336,17 @@ bool facts_selected(const facts *f, size_t cell, const hier_id *sel) {
 
 budget_status facts_total_of(const facts *f, const money *amounts, const hier_id *sel, money *out) {
   wide acc = 0;
-  size_t c, lo, hi;
-  bool all = by_first_only(f, sel);
+  size_t k, lo, hi;
+  const uint32_t *order;
+  bool all = first_only(f, sel);
   if (amounts == NULL) amounts = f->amounts;
   if (amounts == f->amounts && all && (sel == NULL || sel[0] == HIER_NONE))
     return narrow(f->sum, out);  /* every cell: the sum kept as they were stored */
-  candidates(f, sel, &lo, &hi);
-  for (c = lo; c < hi; c++)
+  all = candidates(f, sel, &lo, &hi, &order) && all;
+  for (k = lo; k < hi; k++) {
+    size_t c = order ? order[k] : k;
     if (all || facts_selected(f, c, sel)) acc += amounts[c];
+  }
   return narrow(acc, out);
 }
 
@@ -333,20 +380,19 @@ budget_status facts_rollup(const facts *f, size_t dim, const hier_id *sel, money
 
 size_t facts_bytes(const facts *f) {
   return sizeof *f + f->name_len + 1 + f->kcap * sizeof *f->keys + f->acap * sizeof *f->amounts +
-         f->icap * sizeof *f->index;
+         f->icap * sizeof *f->index + (f->order ? f->order_n * sizeof *f->order : 0);
 }
 
 void facts_iter_init(facts_iter *it, const facts *f, const hier_id *sel) {
   size_t d;
   it->f = f;
-  candidates(f, sel, &it->next, &it->end);
-  it->all = by_first_only(f, sel);
+  it->all = candidates(f, sel, &it->next, &it->end, &it->order) && first_only(f, sel);
   for (d = 0; d < FACTS_MAX_DIMS; d++) it->sel[d] = (sel && d < f->ndims) ? sel[d] : HIER_NONE;
 }
 
 bool facts_iter_next(facts_iter *it, size_t *cell) {
   while (it->next < it->end) {
-    size_t c = it->next++;
+    size_t k = it->next++, c = it->order ? it->order[k] : k;
     if (it->all || facts_selected(it->f, c, it->sel)) {
       *cell = c;
       return true;

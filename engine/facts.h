@@ -98,12 +98,17 @@ budget_status facts_rollup(const facts *f, size_t dim, const hier_id *sel, money
 /* The bytes the fact set holds: its keys, amounts and index. */
 size_t facts_bytes(const facts *f);
 
-/* Iteration over the cells of a selection, in cell order. */
+/*
+** Iteration over the cells of a selection: in cell order, except in a set whose cells were
+** not stored in their first members' order, where a selection by the first dimension comes
+** in that order (a range of first_order) rather than from a scan of every cell.
+*/
 typedef struct facts_iter {
   const facts *f;
   hier_id sel[FACTS_MAX_DIMS];
-  bool all;         /* every candidate is selected */
-  size_t next, end; /* the candidates left: a range when the cells are in their first members' order */
+  bool all;              /* every candidate is selected */
+  size_t next, end;      /* the candidates left: a range of the cells, or of 'order' */
+  const uint32_t *order; /* NULL, or the cells in their first members' order: the selected come in it */
 } facts_iter;
 
 /* Starts an iteration; 'sel' is copied, so it need not outlive the iterator. */

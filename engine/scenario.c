@@ -6,6 +6,7 @@
 */
 #include "scenario.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -226,6 +227,11 @@ static void plan_free(const scenario *s, plan *p, size_t cap) {
   mem_free(s->A, p->after, cap, sizeof *p->after);
 }
 
+static int by_index(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
 /* Plans spreading 'delta' over the selection's cells not held. The caller frees with plan_free(cap). */
 static budget_status plan_spread(const scenario *s, size_t set, const hier_id *sel, money delta, plan *p,
                                  size_t *cap) {
@@ -251,12 +257,13 @@ static budget_status plan_spread(const scenario *s, size_t set, const hier_id *s
     goto done;
   *cap = k;
   facts_iter_init(&it, f, sel);
-  while (facts_iter_next(&it, &c)) {
-    if (scenario_held(s, set, c)) continue;
-    p->cells[p->n] = c;
-    money now = scenario_amount(s, set, c);
-    weights[p->n] = now > 0 ? now : 0;  /* what is at zero or below has nothing to give */
-    p->n++;
+  while (facts_iter_next(&it, &c))
+    if (!scenario_held(s, set, c)) p->cells[p->n++] = c;
+  /* in cell order, however they came: ties in the allocation go to the earlier cell */
+  if (it.order) qsort(p->cells, p->n, sizeof *p->cells, by_index);
+  for (c = 0; c < p->n; c++) {
+    money now = scenario_amount(s, set, p->cells[c]);
+    weights[c] = now > 0 ? now : 0;  /* what is at zero or below has nothing to give */
   }
   rc = money_allocate(s->A, delta, weights, k, facts_grain(f), 0, parts);
   for (c = 0; rc == BUDGET_OK && c < k; c++) rc = money_add(scenario_amount(s, set, p->cells[c]), parts[c], &p->after[c]);
