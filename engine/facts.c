@@ -10,9 +10,6 @@
 
 #define NO_CELL UINT32_MAX
 
-/* Totals add in 128 bits: a total is EOVERFLOW exactly when it does not fit in a money,
-   whatever order its cells come in (fewer than 2^32 cells of int64 cannot overflow this). */
-__extension__ typedef __int128 wide;
 
 struct facts {
   const mem_allocator *A;
@@ -32,7 +29,7 @@ struct facts {
   uint32_t *order;    /* when unordered: the cells in their first members' preorder (first_order) */
   size_t order_n;     /* the cells it covers: a cell added since makes it again */
   bool unordered;     /* some cell's first member comes before the previous cell's, in preorder */
-  wide sum;           /* every cell's amount, kept as they are stored: the grand total without a scan */
+  money_wide sum;     /* every cell's amount, kept as they are stored: the grand total without a scan */
 };
 
 budget_status facts_new(const mem_allocator *A, const char *name, const hier *const *dims, size_t ndims,
@@ -177,13 +174,6 @@ static void note_order(facts *f, size_t c) {
 
 static void add_to_sum(facts *f, money amount) {
   f->sum += amount;
-}
-
-/* The total as a money, or EOVERFLOW. */
-static budget_status narrow(wide total, money *out) {
-  if (total > INT64_MAX || total < INT64_MIN) return BUDGET_EOVERFLOW;
-  *out = (money)total;
-  return BUDGET_OK;
 }
 
 /*
@@ -335,19 +325,19 @@ bool facts_selected(const facts *f, size_t cell, const hier_id *sel) {
 }
 
 budget_status facts_total_of(const facts *f, const money *amounts, const hier_id *sel, money *out) {
-  wide acc = 0;
+  money_wide acc = 0;
   size_t k, lo, hi;
   const uint32_t *order;
   bool all = first_only(f, sel);
   if (amounts == NULL) amounts = f->amounts;
   if (amounts == f->amounts && all && (sel == NULL || sel[0] == HIER_NONE))
-    return narrow(f->sum, out);  /* every cell: the sum kept as they were stored */
+    return money_from_wide(f->sum, out);  /* every cell: the sum kept as they were stored */
   all = candidates(f, sel, &lo, &hi, &order) && all;
   for (k = lo; k < hi; k++) {
     size_t c = order ? order[k] : k;
     if (all || facts_selected(f, c, sel)) acc += amounts[c];
   }
-  return narrow(acc, out);
+  return money_from_wide(acc, out);
 }
 
 budget_status facts_total(const facts *f, const hier_id *sel, money *out) {

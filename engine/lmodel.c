@@ -318,50 +318,58 @@ static int l_bulk_cells(lua_State *L) {
 ** fact set with its total (in one rollup pass), a line each, 'code<TAB>name<TAB>total', to
 ** stdout through C's buffered stdio: the report of every account's total. [-0, +1, e]
 */
+/* Totals of dimension 'd' (the argument at idx) of fact set f, in a userdata on the stack. [-0, +1, e] */
+static money *rollup(lua_State *L, const facts *f, int idx, const hier_id *sel, struct timespec *took) {
+  lua_Integer d = luaL_checkinteger(L, idx);
+  struct timespec a, b;
+  money *totals;
+  budget_status rc;
+  luaL_argcheck(L, d >= 0 && (size_t)d < facts_ndims(f), idx, "no such dimension in the fact set");
+  totals = lua_newuserdatauv(L, (hier_count(facts_dim(f, (size_t)d)) + 1) * sizeof *totals, 0);
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  rc = facts_rollup(f, (size_t)d, sel, totals);
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  if (rc) fail(L, "totals", rc);
+  if (took) took->tv_sec = b.tv_sec - a.tv_sec, took->tv_nsec = b.tv_nsec - a.tv_nsec;
+  return totals;
+}
+
+/* Appends text to buf (flushing it to stdout when full; a text bigger than buf goes straight out). */
+static bool put(char *buf, size_t size, size_t *used, const char *text, size_t len) {
+  if (*used + len > size) {
+    if (fwrite(buf, 1, *used, stdout) != *used) return false;
+    *used = 0;
+  }
+  if (len > size) return fwrite(text, 1, len, stdout) == len;
+  memcpy(buf + *used, text, len);
+  *used += len;
+  return true;
+}
+
 static int l_write_totals(lua_State *L) {
   model *m = checkcore(L);
   const facts *f = model_facts(m, checkset(L, m, 2));
-  lua_Integer d = luaL_checkinteger(L, 3);
   const hier *h;
   hier_id sel[FACTS_MAX_DIMS], id;
-  money *totals;
-  size_t n;
-  char code[80], amount[MONEY_TEXT_MAX];
-  budget_status rc;
-  luaL_argcheck(L, d >= 0 && (size_t)d < facts_ndims(f), 3, "no such dimension in the fact set");
-  h = facts_dim(f, (size_t)d);
-  n = hier_count(h);
+  const money *totals;
+  size_t n, used = 0;
+  char code[80], amount[MONEY_TEXT_MAX], buf[1 << 16];  /* lines gathered in buf, written a buffer at a time */
   if (lua_istable(L, 4)) checkkey(L, f, 4, sel, true);
   else for (id = 0; id < FACTS_MAX_DIMS; id++) sel[id] = HIER_NONE;
-  totals = lua_newuserdatauv(L, (n + 1) * sizeof *totals, 0);
-  rc = facts_rollup(f, (size_t)d, sel, totals);
-  if (rc) return fail(L, "totals", rc);
-  {
-    char buf[1 << 16];  /* lines gathered here and written a buffer at a time */
-    size_t used = 0;
-    for (id = 0; id < n; id++) {
-      const char *name = hier_member_name(h, id);
-      size_t cl, nl = strlen(name), al;
-      if (hier_code_spaced(h, id, code, sizeof code) != BUDGET_OK) code[0] = '\0';
-      cl = strlen(code);
-      money_format(NULL, totals[id], NULL, amount, sizeof amount, &al);
-      if (used + cl + nl + al + 3 > sizeof buf) {
-        if (fwrite(buf, 1, used, stdout) != used) return luaL_error(L, "cannot write the totals");
-        used = 0;
-      }
-      if (cl + nl + al + 3 > sizeof buf) continue;  /* a name longer than the buffer: cannot be */
-      memcpy(buf + used, code, cl);
-      used += cl;
-      buf[used++] = '\t';
-      memcpy(buf + used, name, nl);
-      used += nl;
-      buf[used++] = '\t';
-      memcpy(buf + used, amount, al);
-      used += al;
-      buf[used++] = '\n';
-    }
-    if (fwrite(buf, 1, used, stdout) != used || fflush(stdout) != 0) return luaL_error(L, "cannot write the totals");
+  totals = rollup(L, f, 3, sel, NULL);
+  h = facts_dim(f, (size_t)lua_tointeger(L, 3));
+  n = hier_count(h);
+  for (id = 0; id < n; id++) {
+    const char *name = hier_member_name(h, id);
+    size_t al;
+    if (hier_code_spaced(h, id, code, sizeof code) != BUDGET_OK) code[0] = '\0';
+    money_format(NULL, totals[id], NULL, amount, sizeof amount, &al);
+    if (!put(buf, sizeof buf, &used, code, strlen(code)) || !put(buf, sizeof buf, &used, "\t", 1) ||
+        !put(buf, sizeof buf, &used, name, strlen(name)) || !put(buf, sizeof buf, &used, "\t", 1) ||
+        !put(buf, sizeof buf, &used, amount, al) || !put(buf, sizeof buf, &used, "\n", 1))
+      return luaL_error(L, "cannot write the totals");
   }
+  if (fwrite(buf, 1, used, stdout) != used || fflush(stdout) != 0) return luaL_error(L, "cannot write the totals");
   lua_pushinteger(L, (lua_Integer)n);
   return 1;
 }
@@ -369,18 +377,9 @@ static int l_write_totals(lua_State *L) {
 /* core:rollup_seconds(set, dim) → how long one pass over every member's total takes (for bench/). [-0, +1, e] */
 static int l_rollup_seconds(lua_State *L) {
   model *m = checkcore(L);
-  const facts *f = model_facts(m, checkset(L, m, 2));
-  lua_Integer d = luaL_checkinteger(L, 3);
-  money *totals;
-  struct timespec a, b;
-  budget_status rc;
-  luaL_argcheck(L, d >= 0 && (size_t)d < facts_ndims(f), 3, "no such dimension in the fact set");
-  totals = lua_newuserdatauv(L, (hier_count(facts_dim(f, (size_t)d)) + 1) * sizeof *totals, 0);
-  clock_gettime(CLOCK_MONOTONIC, &a);
-  rc = facts_rollup(f, (size_t)d, NULL, totals);
-  clock_gettime(CLOCK_MONOTONIC, &b);
-  if (rc) return fail(L, "totals", rc);
-  lua_pushnumber(L, (lua_Number)(b.tv_sec - a.tv_sec) + (lua_Number)(b.tv_nsec - a.tv_nsec) / 1e9);
+  struct timespec took;
+  rollup(L, model_facts(m, checkset(L, m, 2)), 3, NULL, &took);
+  lua_pushnumber(L, (lua_Number)took.tv_sec + (lua_Number)took.tv_nsec / 1e9);
   return 1;
 }
 

@@ -21,6 +21,18 @@
 */
 typedef int64_t money;
 
+/*
+** A sum of many amounts, in 128 bits: fewer than 2^64 amounts cannot overflow it, so a total
+** is EOVERFLOW exactly when it does not fit in a money, whatever order its amounts add in.
+*/
+__extension__ typedef __int128 money_wide;
+
+static inline budget_status money_from_wide(money_wide sum, money *out) {
+  if (sum > INT64_MAX || sum < INT64_MIN) return BUDGET_EOVERFLOW;
+  *out = (money)sum;
+  return BUDGET_OK;
+}
+
 #define MONEY_FEN_PER_YUAN 100
 
 /* {==================================================================

@@ -13,15 +13,6 @@
 ** A change copies only the pages it touches: a 5% cut of one account among a
 ** million copies a few pages, not 8 MB (whose fresh pages the kernel must zero).
 */
-/* Totals add in 128 bits (see facts.c): fewer than 2^32 cells of int64 cannot overflow it. */
-__extension__ typedef __int128 wide;
-
-static budget_status narrow(wide total, money *out) {
-  if (total > INT64_MAX || total < INT64_MIN) return BUDGET_EOVERFLOW;
-  *out = (money)total;
-  return BUDGET_OK;
-}
-
 #define PAGE_SHIFT 10
 #define PAGE_CELLS ((size_t)1 << PAGE_SHIFT)  /* 8 KB of amounts */
 
@@ -165,7 +156,7 @@ budget_status scenario_total(const scenario *s, size_t set, const hier_id *sel, 
   const overlay *o;
   const money *base;
   money base_total;
-  wide acc = 0;
+  money_wide acc = 0;
   size_t k, c;
   budget_status rc;
   if (set >= s->nsets) return BUDGET_EINVAL;
@@ -176,7 +167,7 @@ budget_status scenario_total(const scenario *s, size_t set, const hier_id *sel, 
     facts_iter it;
     facts_iter_init(&it, f, sel);
     while (facts_iter_next(&it, &c)) acc += scenario_amount(s, set, c);
-    return narrow(acc, out);
+    return money_from_wide(acc, out);
   }
   if (rc) return rc;
   acc = base_total;
@@ -186,9 +177,9 @@ budget_status scenario_total(const scenario *s, size_t set, const hier_id *sel, 
     if (o->pages[k] == NULL) continue;
     for (c = 0; c < len; c++)
       if (o->pages[k][c] != base[first + c] && facts_selected(f, first + c, sel))
-        acc += (wide)o->pages[k][c] - base[first + c];
+        acc += (money_wide)o->pages[k][c] - base[first + c];
   }
-  return narrow(acc, out);
+  return money_from_wide(acc, out);
 }
 
 /* Copies every page that holds one of the cells, before any is written: a failure changes nothing. */

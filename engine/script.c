@@ -100,11 +100,11 @@ static void set_err(script *s, const char *msg) {
   s->err[n] = '\0';
 }
 
-/* The status for a failed load or pcall, with its message kept. */
-static budget_status fail(script *s, int status) {
+/* Keeps the error on top as the message, restores the stack to 'base', and says what went wrong. */
+static budget_status fail(script *s, int status, int base) {
   const char *msg = lua_tostring(s->L, -1);
   set_err(s, msg ? msg : "(error object is not a string)");
-  lua_pop(s->L, 1);
+  lua_settop(s->L, base);
   if (status == LUA_ERRMEM) return s->hit_limit ? BUDGET_ELIMIT : BUDGET_ENOMEM;
   return BUDGET_ESCRIPT;
 }
@@ -126,7 +126,7 @@ budget_status script_new(const mem_allocator *A, size_t mem_limit, script **out)
   lua_pushlightuserdata(s->L, s);
   status = lua_pcall(s->L, 1, 0, 0);
   if (status != LUA_OK) {
-    rc = fail(s, status);
+    rc = fail(s, status, 0);
     script_free(s);
     return rc;
   }
@@ -157,11 +157,7 @@ budget_status script_eval(script *s, const char *name, const char *code, size_t 
   lua_pushcfunction(L, call_tostring);
   status = luaL_loadbufferx(L, code, len, name, "t");
   if (status == LUA_OK) status = lua_pcall(L, 1, 1, base + 1);
-  if (status != LUA_OK) {
-    budget_status rc = fail(s, status);
-    lua_settop(L, base);
-    return rc;
-  }
+  if (status != LUA_OK) return fail(s, status, base);
   text = lua_tolstring(L, -1, &n);
   if (size > 0) {
     if (n >= size) n = size - 1;
@@ -198,11 +194,7 @@ budget_status script_cli(script *s, int argc, char **argv, int *exit_status) {
   lua_pushinteger(L, argc);
   lua_pushlightuserdata(L, argv);
   status = lua_pcall(L, 2, 1, base + 1);
-  if (status != LUA_OK) {
-    budget_status rc = fail(s, status);
-    lua_settop(L, base);
-    return rc;
-  }
+  if (status != LUA_OK) return fail(s, status, base);
   *exit_status = (int)luaL_optinteger(L, -1, 0);
   lua_settop(L, base);
   return BUDGET_OK;
@@ -248,11 +240,7 @@ budget_status script_worker_init(script *s, const char *script_path, const char 
   }
   lua_pushstring(L, format);
   status = lua_pcall(L, 5, 0, base + 1);
-  if (status != LUA_OK) {
-    budget_status rc = fail(s, status);
-    lua_settop(L, base);
-    return rc;
-  }
+  if (status != LUA_OK) return fail(s, status, base);
   lua_settop(L, base);
   return BUDGET_OK;
 }
@@ -278,11 +266,7 @@ budget_status script_worker_run(script *s, size_t point, const char *const *valu
   lua_pushinteger(L, (lua_Integer)point);
   for (i = 0; i < nvalues; i++) lua_pushstring(L, values[i]);
   status = lua_pcall(L, (int)nvalues + 1, 3, base + 1);
-  if (status != LUA_OK) {
-    rc = fail(s, status);
-    lua_settop(L, base);
-    return rc;
-  }
+  if (status != LUA_OK) return fail(s, status, base);
   *flags = (int)lua_tointeger(L, -1);
   rc = copy_out(s, -3, rows, rows_len);
   if (rc == BUDGET_OK) {
