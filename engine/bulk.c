@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <errno.h>
 
 #define FIELDS_MAX (FACTS_MAX_DIMS + 1)
 #define FIELD_MAX 512
@@ -311,31 +313,29 @@ budget_status bulk_cells(model *m, size_t set, const char *text, size_t len, bul
 /* The whole file at path into *text (malloc'd through the model's allocator hooks' owner: mem_default). */
 static budget_status slurp(const char *path, char **text, size_t *len, bulk_error *err) {
   FILE *f = fopen(path, "rb");
-  long n;
-  char *buf;
-  if (f == NULL) {
+  struct stat st;
+  char *buf = NULL;
+  size_t n = 0;
+  const char *why = NULL;
+  budget_status rc = BUDGET_EIO;
+  if (f == NULL) why = strerror(errno);
+  else if (fstat(fileno(f), &st) != 0) why = strerror(errno);
+  else if (!S_ISREG(st.st_mode)) why = "not a regular file";
+  else if ((uint64_t)st.st_size >= SIZE_MAX) why = "too big", rc = BUDGET_ENOMEM;
+  else if ((n = (size_t)st.st_size, mem_array(mem_default(), n + 1, 1, (void **)&buf)) != BUDGET_OK)
+    why = "not enough memory to hold it", rc = BUDGET_ENOMEM;
+  else if (fread(buf, 1, n, f) != n) why = ferror(f) ? strerror(errno) : "it changed while being read";
+  if (f) fclose(f);
+  if (why) {
+    if (buf) mem_free(mem_default(), buf, n + 1, 1);
     if (err) {
       err->line = 0;
-      snprintf(err->message, sizeof err->message, "cannot read %s", path);
+      snprintf(err->message, sizeof err->message, "cannot read %s: %s", path, why);
     }
-    return BUDGET_EIO;
+    return rc;
   }
-  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-    fclose(f);
-    return BUDGET_EIO;
-  }
-  if (mem_array(mem_default(), (size_t)n + 1, 1, (void **)&buf) != BUDGET_OK) {
-    fclose(f);
-    return BUDGET_ENOMEM;
-  }
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    mem_free(mem_default(), buf, (size_t)n + 1, 1);
-    fclose(f);
-    return BUDGET_EIO;
-  }
-  fclose(f);
   *text = buf;
-  *len = (size_t)n;
+  *len = n;
   return BUDGET_OK;
 }
 

@@ -290,7 +290,7 @@ static int bulk_result(lua_State *L, budget_status rc, const bulk_error *err) {
   }
   lua_pushnil(L);
   lua_pushinteger(L, (lua_Integer)err->line);
-  lua_pushstring(L, rc == BUDGET_ESYNTAX ? err->message : status_str(rc));
+  lua_pushstring(L, err->message[0] ? err->message : status_str(rc));
   return 3;
 }
 

@@ -159,6 +159,12 @@ local function data_file(file, line, name)
 end
 M.data_file = data_file
 
+-- A failed bulk load: at the data file's line, or (line 0: the file as a whole) at the model's.
+local function bulk_failed(file, decl_line, path, line, msg)
+  if line > 0 then fail(path, line, "%s", msg) end
+  fail(file, decl_line, "%s", msg)
+end
+
 -- Adds one dimension's members; entries are {code, name, children...} or {name, children...},
 -- or 'file = "members.csv"' (code,name a line, in preorder) for a big one.
 local function build_dimension(m, d, decl, locate, file)
@@ -168,7 +174,7 @@ local function build_dimension(m, d, decl, locate, file)
   if spec.file then
     local path = data_file(file, decl.line, spec.file)
     local ok, line, msg = core:bulk_members(dim, path, true)
-    if not ok then fail(path, line, "%s", msg) end
+    if not ok then bulk_failed(file, decl.line, path, line, msg) end
   end
   local by_code = {}
   local function add(entry, parent, from)
@@ -254,7 +260,7 @@ local function build_facts(m, decl, locate, file)
     else
       ok, line, msg = m.core:bulk_cells(index, path, true)
     end
-    if not ok then fail(path, line, "%s", msg) end
+    if not ok then bulk_failed(file, decl.line, path, line, msg) end
   end
   local from = decl.line
   for r, row in ipairs(spec) do

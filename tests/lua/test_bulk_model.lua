@@ -128,6 +128,16 @@ H.test("a file that is not there: the model file and the line naming it", functi
   H.has(out, "budget: " .. dir .. "/model.lua:4: cannot read " .. dir .. "/cells.csv")
 end)
 
+H.test("a directory where the cells file should be: the model file, its line, and why", function()
+  write_model(dir, 1)
+  os.remove(dir .. "/cells.csv")
+  os.execute("mkdir " .. dir .. "/cells.csv")
+  local out, status = H.budget("totals", dir .. "/model.lua")
+  os.execute("rmdir " .. dir .. "/cells.csv")
+  H.eq(status, 2, "exit status")
+  H.has(out, "budget: " .. dir .. "/model.lua:4: cannot read " .. dir .. "/cells.csv: not a regular file")
+end)
+
 H.test("a file outside the model's folder is refused", function()
   write_model(dir, 1)
   H.write(dir .. "/model.lua", H.read(dir .. "/model.lua"):gsub('"cells.csv"', '"../cells.csv"'))
