@@ -74,8 +74,10 @@ LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
 C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads
-LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed
-TEST_NAMES = $(C_TESTS) $(LUA_TESTS)
+LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed test_explain
+# The HTML reports in headless Chromium (tests/browser), once, against the gcc build.
+BROWSER_TESTS = test_browser
+TEST_NAMES = $(C_TESTS) $(LUA_TESTS) $(BROWSER_TESTS)
 TEST_BINS = $(C_TESTS:%=$(BUILD)/tests/%)
 
 VERSION = 0.1.0
@@ -88,7 +90,7 @@ space = $(subst ,, )
 # Debian packages the build and the tests need ('make deps' installs the missing ones).
 DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev
 
-.PHONY: all deps deps-bench bench run check san tests clean fuzz fuzz-build install
+.PHONY: all deps deps-bench deps-check bench run check san tests clean fuzz fuzz-build install screenshots
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -195,6 +197,13 @@ BENCH_PACKAGES = hledger ledger beancount python3-pandas hyperfine time
 deps-bench:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
 
+# What 'make check' needs beyond the build: Debian's Chromium and its driver, Python's
+# Selenium and Pillow to drive it and read its screenshots, a CJK font for the pages.
+CHECK_PACKAGES = chromium chromium-driver python3-selenium python3-pil fonts-wqy-microhei
+
+deps-check:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(CHECK_PACKAGES)"
+
 $(BUILD)/bench/gen: bench/gen.c
 	@mkdir -p $(@D)
 	$(say) CC $@
@@ -217,14 +226,19 @@ run: deps
 # run threads once more under ThreadSanitizer. Warnings are errors. The last line is the
 # runner's summary of all of it.
 THREAD_TESTS = test_batch test_threads test_bulk
-# test_embed installs the gcc build and builds against it: once is enough.
-SAN_TESTS = $(filter-out test_embed,$(TEST_NAMES))
-check: deps
+# test_embed installs the gcc build and builds against it, and the browser test reads the
+# pages it writes: once is enough.
+SAN_TESTS = $(filter-out test_embed $(BROWSER_TESTS),$(TEST_NAMES))
+check: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 tests all
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
 	@$(MAKE) --no-print-directory WERROR=1 TSAN=1 CC=clang build/tsan/budget build/tsan/tests/test_threads build/tsan/tests/test_bulk
 	@sh tests/run-tests.sh "build build/san:$(subst $(space),$(comma),$(SAN_TESTS)) \
 	  build/tsan:$(subst $(space),$(comma),$(THREAD_TESTS))" $(TEST_NAMES)
+
+# The README's pictures of the reports (docs/img), taken by the browser test.
+screenshots: deps-check all
+	@BUDGET_BIN=$(BUILD)/budget /usr/bin/python3 tests/browser/test_browser.py docs/img
 
 # Installs the command, the libraries, the header, the pkg-config file and the Lua module under
 # PREFIX (default /usr/local; DESTDIR too, for packagers).

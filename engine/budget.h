@@ -208,8 +208,8 @@ size_t budget_result_violations(const budget_result *r, size_t i);
 budget_status budget_result_violation(const budget_result *r, size_t i, size_t k, budget_violation *v);
 
 /*
-** Writes scenario i's report (the totals, the changed cells, the violations)
-** in "table", "csv", "json" or "md" to f.
+** Writes scenario i's report (the totals, the changed cells, the steps, the
+** violations) in "table", "csv", "json", "md" or "html" (a self-contained page) to f.
 */
 budget_status budget_result_report(budget_result *r, size_t i, const char *format, FILE *f);
 

@@ -695,6 +695,16 @@ static int l_ov_hold(lua_State *L) {
   return 1;
 }
 
+/* overlay:put(set, cell, value, held) → true | nil, status: one cell as it is in another scenario [-0, +1|2, v] */
+static int l_ov_put(lua_State *L) {
+  scenario *s = checkoverlay(L);
+  size_t set;
+  const facts *f = ov_set(L, s, 2, &set);
+  lua_Integer cell = luaL_checkinteger(L, 3);
+  luaL_argcheck(L, cell >= 0 && (size_t)cell < facts_count(f), 3, "no such cell");
+  return result(L, scenario_put(s, set, (size_t)cell, lbudget_checkmoney(L, 4), lua_toboolean(L, 5)));
+}
+
 /* overlay:cells(set) → {{ids..., amount, changed, held}, ...} in cell order [-0, +1, m] */
 static int l_ov_cells(lua_State *L) {
   scenario *s = checkoverlay(L);
@@ -857,7 +867,7 @@ static int l_ov_failing(lua_State *L) {
 
 static const luaL_Reg overlay_methods[] = {
   {"copy", l_ov_copy}, {"total", l_ov_total}, {"add", l_ov_add},   {"set", l_ov_set},     {"scale", l_ov_scale},
-  {"transfer", l_ov_transfer}, {"hold", l_ov_hold}, {"cells", l_ov_cells}, {"negatives", l_ov_negatives},
+  {"transfer", l_ov_transfer}, {"hold", l_ov_hold}, {"put", l_ov_put}, {"cells", l_ov_cells}, {"negatives", l_ov_negatives},
   {"failing", l_ov_failing}, {"any_negative", l_ov_any_negative}, {NULL, NULL}};
 
 /* }================================================================== */

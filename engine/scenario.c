@@ -368,6 +368,28 @@ budget_status scenario_hold(scenario *s, size_t set, const hier_id *sel, bool he
   return BUDGET_OK;
 }
 
+budget_status scenario_put(scenario *s, size_t set, size_t cell, money value, bool held) {
+  budget_status rc;
+  money grain;
+  if (set >= s->nsets || cell >= ncells(s, set)) return BUDGET_EINVAL;
+  grain = facts_grain(model_facts(s->base, set));
+  if (grain > 1 && value % grain != 0) return BUDGET_EGRAIN;
+  if (held && s->sets[set].held == NULL) {
+    rc = mem_zarray(s->A, held_bytes(s, set), 1, (void **)&s->sets[set].held);
+    if (rc) return rc;
+  }
+  if (scenario_amount(s, set, cell) != value) {
+    if ((rc = own_cells(s, set, &cell, 1)) != BUDGET_OK) return rc;
+    *own_slot(s, set, cell) = value;
+  }
+  if (s->sets[set].held) {
+    uint8_t bit = (uint8_t)(1u << (cell % 8));
+    if (held) s->sets[set].held[cell / 8] |= bit;
+    else s->sets[set].held[cell / 8] &= (uint8_t)~bit;
+  }
+  return BUDGET_OK;
+}
+
 /* {==================================================================
 ** Compiled checks
 ** =================================================================== */

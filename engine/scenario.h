@@ -77,6 +77,12 @@ budget_status scenario_transfer(scenario *s, size_t from_set, const hier_id *fro
 /* Holds (or releases) every cell of the selection; *count (may be NULL) gets how many cells. */
 budget_status scenario_hold(scenario *s, size_t set, const hier_id *sel, bool held, size_t *count);
 
+/*
+** Writes one cell's amount and hold as they are: what a merge of two scenarios does with
+** each cell it takes from one of them. EGRAIN unless 'value' is a multiple of the set's grain.
+*/
+budget_status scenario_put(scenario *s, size_t set, size_t cell, money value, bool held);
+
 /* {==================================================================
 ** Checks compiled from a model's rules: linear in the totals of selections
 ** =================================================================== */

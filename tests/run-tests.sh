@@ -3,7 +3,8 @@
 # usage: run-tests.sh "BUILD_DIR[:NAME,NAME...]..." TEST_NAME...
 # A build directory followed by ':' and names runs only those tests there.
 # A name is a cmocka executable (BUILD_DIR/tests/NAME) or, when tests/lua/NAME.lua
-# exists, a Lua test run by lua5.4 against that build's command. Each runs from
+# exists, a Lua test run by lua5.4 against that build's command (tests/browser/NAME.py: the
+# browser test, by Debian's python3). Each runs from
 # the repository root with BUDGET_BIN pointing at its build's command. An executable that exits non-zero without cmocka's summary
 # (a sanitizer report, a crash) counts as one failure.
 set -u
@@ -23,6 +24,8 @@ for spec in $dirs; do
   for name in $names; do
     if [ -f "tests/lua/$name.lua" ]; then
       bin="lua5.4 tests/lua/$name.lua"
+    elif [ -f "tests/browser/$name.py" ]; then
+      bin="/usr/bin/python3 tests/browser/$name.py"
     else
       bin="$dir/tests/$name"
     fi

@@ -114,6 +114,11 @@ static void test_api_violations_and_report(void **state) {
   assert_non_null(strstr(text, "warning: 人员经费不减少"));
   assert_int_equal(strlen(text), len);
   budget_free(text);
+  assert_int_equal(budget_result_report_text(r, 0, "html", &text, &len), BUDGET_OK);
+  assert_memory_equal(text, "<!DOCTYPE html>", 15);
+  assert_non_null(strstr(text, "<h1>Scenario: grow</h1>"));
+  assert_non_null(strstr(text, "<svg"));
+  budget_free(text);
   assert_int_equal(budget_result_report_text(r, 0, "xml", &text, &len), BUDGET_EINVAL);
   budget_result_free(r);
   budget_model_free(m);

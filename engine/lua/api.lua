@@ -57,8 +57,8 @@ end
 -- A scenario's report in a format.
 function M.report(s, format)
   local report = require "budget.report"
-  if not report.FORMATS[format] then
-    error(string.format("unknown format '%s': expected table, csv, json or md", tostring(format)), 0)
+  if not report.FORMATS[format] and format ~= "html" then
+    error(string.format("unknown format '%s': expected table, csv, json, md or html", tostring(format)), 0)
   end
   return report.scenario(s, format)
 end

@@ -197,6 +197,9 @@ function M.worker(script_path, model_path, core_ptr, names, format)
   f:close()
   local chunk = assert(load(src, "=" .. script_path, "t", {}))
   local emitted  -- the rows of the point being run
+  local sandbox = require "budget.sandbox"
+  local safe_mt = sandbox.SAFE_MT
+  local confined = sandbox.budget_for { ".", script_path:match("^(.*)/[^/]*$") or "." }
   local proxy = setmetatable({  -- the script's 'budget': the module, and emit
     emit = function(s, columns)
       if type(s) ~= "table" or not s.ov or not s.base then
@@ -206,9 +209,6 @@ function M.worker(script_path, model_path, core_ptr, names, format)
     end,
   }, { __index = confined })
   local noop = function() end  -- a batch's output is its rows, not what a script prints
-  local sandbox = require "budget.sandbox"
-  local safe_mt = sandbox.SAFE_MT
-  local confined = sandbox.budget_for { ".", script_path:match("^(.*)/[^/]*$") or "." }
   return function(point, ...)
     local params = {}
     for i, n in ipairs(names) do params[n] = select(i, ...) end
@@ -241,7 +241,7 @@ local function progress(done, total, started)
     math.floor(left + 0.5)))
 end
 
--- budget batch SCRIPT --model MODEL [--param ...]... [--jobs N] [--shard K/N] [--format csv|jsonl] [-o FILE]
+-- budget batch SCRIPT --model MODEL [--param ...]... [--jobs N] [--shard K/N] [--format csv|jsonl|html] [-o FILE]
 function M.command(args, cli)
   local bad = cli.bad
   local rest, params, out = {}, {}, nil
@@ -266,7 +266,11 @@ function M.command(args, cli)
   if #pos ~= 1 then return bad("batch: expected one script: budget batch SCRIPT --model MODEL [--param NAME=...]...") end
   if not opts.model then return bad("batch: --model MODEL is needed") end
   local format = opts.format or "csv"
-  if format ~= "csv" and format ~= "jsonl" then return bad("batch: unknown format '%s': expected csv or jsonl", format) end
+  if format ~= "csv" and format ~= "jsonl" and format ~= "html" then
+    return bad("batch: unknown format '%s': expected csv, jsonl or html", format)
+  end
+  local page = format == "html"  -- the rows as CSV, then one page of them at the end
+  if page then format = "csv" end
   local jobs = C.cores()
   if opts.jobs then
     jobs = math.tointeger(tonumber(opts.jobs))
@@ -304,7 +308,10 @@ function M.command(args, cli)
     if not w then return bad("%s", werr) end
     writer = w
   end
-  local function write(s) if writer then writer:write(s) else io.write(s) end end
+  local rows_text = {}
+  local function write(s)
+    if page then rows_text[#rows_text + 1] = s elseif writer then writer:write(s) else io.write(s) end
+  end
   local h = C.batch_start { script = pos[1], model = opts.model, core = base.core, names = names, points = slice,
                             first = first, jobs = jobs, format = format, mem_limit = WORKER_MEMORY }
   local show = C.isatty(2)
@@ -326,7 +333,7 @@ function M.command(args, cli)
         if format == "csv" and head ~= "" then
           if header == nil then
             header = head
-            if k == 1 then write(head .. "\r\n") end  -- the header once, at the head of the first shard
+            if k == 1 or page then write(head .. "\r\n") end  -- the header once, at the head of the first shard
           elseif head ~= header then
             failed = failed + 1
             rows = error_row(format, point, names, {}, "the rows' columns differ from the first point's: " .. head, header)
@@ -344,6 +351,12 @@ function M.command(args, cli)
   local interrupted = h:interrupted()
   h:close()
   if show then progress(written, #slice, started) io.stderr:write("\n") end
+  if ok_run and page then
+    ok_run, run_err = pcall(function()
+      local text = require("budget.html").batch_page(pos[1], opts.model, names, table.concat(rows_text))
+      if writer then writer:write(text) else io.write(text) end
+    end)
+  end
   if not ok_run then
     if writer then writer:abort() end
     return bad("%s", run_err)

@@ -15,15 +15,18 @@ usage: budget COMMAND [ARGS]
 A budget modeling engine: exact money, account hierarchies and Lua what-if scenarios.
 
 commands:
-  run SCRIPT [--model MODEL] [--format table|csv|json|md]
+  run SCRIPT [--model MODEL] [--format table|csv|json|md|html] [-o FILE] [--explain]
         [--allow DIR]... [--max-steps N] [--max-memory BYTES] [--max-seconds S] [--trusted]
                                     run a scenario script; 'model' is the model in it.
                                     It runs sandboxed: budget.load reads models only
                                     under the current directory, the script's and
                                     each --allow DIR; past a limit it stops (exit 2).
-                                    --trusted lifts the sandbox for your own scripts
+                                    --trusted lifts the sandbox for your own scripts;
+                                    --explain adds what each step moved, per 类 and 款
+  compare MODEL SCRIPT... [--format table|csv|json|md|html] [-o FILE] [--allow DIR]... [--trusted]
+                                    the last scenario of each script, side by side
   batch SCRIPT --model MODEL [--param NAME=FROM:TO:STEP | NAME=a,b,c]... [--jobs N]
-        [--shard K/N] [--format csv|jsonl] [-o FILE]
+        [--shard K/N] [--format csv|jsonl|html] [-o FILE]
                                     the script once per point of the parameters, in parallel
   totals MODEL [--facts SET] [--dim DIMENSION]
                                     every member's total, a line each (code, name, total)
@@ -69,6 +72,16 @@ local function parse(args, allowed)
     i = i + 1
   end
   return pos, opts
+end
+
+-- A command's whole output: to stdout, or to FILE through a temporary file and a rename, so
+-- FILE is never left half-written.
+local function emit(text, file)
+  if not file then
+    io.write(text)
+    return true
+  end
+  return C.write_file(file, text)
 end
 
 local function load_model(path)
@@ -152,12 +165,19 @@ end
 --                   [--max-memory BYTES] [--max-seconds S]
 local function cmd_run(args)
   local sandbox = require "budget.sandbox"
-  local trusted, allow, rest = false, {}, {}
+  local trusted, explain, output, allow, rest = false, false, nil, {}, {}
   local i = 1
   while i <= #args do  -- --trusted takes no value; --allow may repeat
     if args[i] == "--trusted" then
       trusted = true
       i = i + 1
+    elseif args[i] == "--explain" then
+      explain = true
+      i = i + 1
+    elseif args[i] == "-o" then
+      if not args[i + 1] then return bad("run: -o needs a file name") end
+      output = args[i + 1]
+      i = i + 2
     elseif args[i] == "--allow" then
       if not args[i + 1] then return bad("run: --allow needs a directory") end
       allow[#allow + 1] = args[i + 1]
@@ -168,12 +188,15 @@ local function cmd_run(args)
     end
   end
   local pos, opts = parse(rest, { model = true, format = true, ["max-steps"] = true, ["max-memory"] = true,
-                                  ["max-seconds"] = true })
+                                  ["max-seconds"] = true, output = true })
   if not pos then return bad("run: %s", opts) end
   if #pos ~= 1 then return bad("run: expected one script: budget run SCRIPT [--model MODEL] [--format FMT]") end
+  output = output or opts.output
   local report = require "budget.report"
   local fmt = opts.format or "table"
-  if not report.FORMATS[fmt] then return bad("run: unknown format '%s': expected table, csv, json or md", fmt) end
+  if not report.FORMATS[fmt] and fmt ~= "html" then
+    return bad("run: unknown format '%s': expected table, csv, json, md or html", fmt)
+  end
   local limits = { trusted = trusted }
   for _, l in ipairs { { "max-steps", "max_steps" }, { "max-memory", "max_memory" }, { "max-seconds", "max_seconds" } } do
     if opts[l[1]] then
@@ -202,6 +225,8 @@ local function cmd_run(args)
   end
   local scenario = require "budget.scenario"
   scenario.format = fmt
+  scenario.explain = explain
+  scenario.order = {}
   scenario.write = function(text) out[#out + 1] = text end
   local env = sandbox.env(out, extra, limits)
   local ok, e2 = sandbox.run(src, path, env, limits)
@@ -211,9 +236,11 @@ local function cmd_run(args)
     for _, s in ipairs(scenario.order) do
       for _, v in ipairs(s:violations()) do if v.severity == "error" then errors = errors + 1 end end
     end
+    if fmt == "html" then out = { require("budget.html").run_page(path, scenario.order, table.concat(out)) } end
   end)
   if not ok3 then return bad("%s", e3) end
-  io.write(table.concat(out))
+  local done, werr = emit(table.concat(out), output)
+  if not done then return bad("%s", werr) end
   return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
 end
 
@@ -258,8 +285,15 @@ end
 
 M.script_env = script_env
 
+-- What the commands in their own modules use of this one.
+local CLI = { bad = bad, parse = parse, load_model = load_model, emit = emit }
+
 local function cmd_batch(args)
-  return require("budget.batch").command(args, { bad = bad, parse = parse, load_model = load_model })
+  return require("budget.batch").command(args, CLI)
+end
+
+local function cmd_compare(args)
+  return require("budget.compare").command(args, CLI)
 end
 
 -- budget totals MODEL [--facts SET] [--dim DIMENSION]: every member's total, a line each.
@@ -284,7 +318,7 @@ local function cmd_totals(args)
 end
 
 local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run, import = cmd_import, batch = cmd_batch,
-                   totals = cmd_totals }
+                   totals = cmd_totals, compare = cmd_compare }
 
 -- The command line, as main.c passes it: {argv[1], ...}. Returns the exit status.
 function M.main(args)

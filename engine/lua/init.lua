@@ -8,4 +8,5 @@ return function(budget)
   local model = require "budget.model"
   budget.load = model.load
   budget.load_string = model.load_string
+  budget.merge = require("budget.scenario").merge
 end

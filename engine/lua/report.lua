@@ -110,6 +110,7 @@ local function align(lines, numeric)
   end
   return out
 end
+M.align = align
 
 -- An aligned table for a terminal.
 local function as_table(grid, model)
@@ -127,6 +128,7 @@ local function csv_field(s)
   if s:find('[,"\n\r]') then return '"' .. s:gsub('"', '""') .. '"' end
   return s
 end
+M.csv_field = csv_field
 
 -- RFC 4180 CSV: a header line, then a line per row; figures without separators, zero as 0.
 local function as_csv(grid)
@@ -240,10 +242,89 @@ function M.scenario_value(s)
                                         expected = x.expected, difference = x.diff, message = x.message }
     v.counts[x.severity] = v.counts[x.severity] + 1
   end
+  local ex = require("budget.explain").explain(s)
+  v.steps, v.layers = {}, {}
+  for _, st in ipairs(ex.steps) do
+    v.steps[#v.steps + 1] = { n = st.n, line = st.line, layer = st.layer, operation = st.label, moves = st.moves }
+  end
+  for _, l in ipairs(ex.layers) do
+    v.layers[#v.layers + 1] = { name = l.name, first = l.first, last = l.last, moves = l.moves }
+  end
   return v
 end
 
-local function count_line(v)
+-- The fact sets the steps moved, in the order they first moved.
+local function step_sets(v)
+  local sets, seen = {}, {}
+  for _, st in ipairs(v.steps) do
+    for _, m in ipairs(st.moves) do
+      if not seen[m.set] then seen[m.set] = true; sets[#sets + 1] = m.set end
+    end
+  end
+  return sets
+end
+M.step_sets = step_sets
+
+-- A step's move of one fact set's grand total, or nil if it did not touch the set.
+local function step_move(st, set)
+  for _, m in ipairs(st.moves) do if m.set == set then return m.total end end
+end
+M.step_move = step_move
+
+-- The lines of the steps table: a step a line, each fact set's grand total a column.
+local function steps_lines(v)
+  local sets = step_sets(v)
+  local layered = #v.layers > 1
+  local head = { "#", "line" }
+  if layered then head[#head + 1] = "layer" end
+  head[#head + 1] = "operation"
+  local numeric = { true, true }
+  if layered then numeric[#numeric + 1] = false end
+  numeric[#numeric + 1] = false
+  for _, set in ipairs(sets) do head[#head + 1] = set .. " 总计"; numeric[#numeric + 1] = true end
+  local lines = { head }
+  for _, st in ipairs(v.steps) do
+    local l = { tostring(st.n), st.line and tostring(st.line) or "" }
+    if layered then l[#l + 1] = st.layer end
+    l[#l + 1] = st.operation
+    for _, set in ipairs(sets) do
+      local d = step_move(st, set)
+      l[#l + 1] = d and tostring(d) or ""
+    end
+    lines[#lines + 1] = l
+  end
+  return lines, numeric
+end
+
+-- The waterfall of one fact set: every 类 and 款 total a step moved, a row each, with its
+-- base, each step's move, the scenario's amount and the change (the sum of the steps).
+function M.waterfall(s, v, setname)
+  local base = s.base
+  local set = base.set_by_name[setname]
+  local cols, by_step, moved = {}, {}, {}
+  for _, st in ipairs(v.steps) do
+    for _, m in ipairs(st.moves) do
+      if m.set == setname then
+        local by = {}
+        for _, r in ipairs(m.rows) do by[r.k] = r.delta; if r.delta ~= ZERO then moved[r.k] = true end end
+        cols[#cols + 1] = { n = st.n, line = st.line, operation = st.operation }
+        by_step[#by_step + 1] = by
+      end
+    end
+  end
+  local rows = {}
+  for k, t in ipairs(require("budget.explain").tracked(base, set)) do
+    if t.depth == -1 or moved[k] then
+      local b, n = base.core:scenario():total(set.index, t.sel), s.ov:total(set.index, t.sel)
+      local r = { code = t.code, name = t.name, depth = t.depth, base = b, value = n, change = n - b, steps = {} }
+      for i, by in ipairs(by_step) do r.steps[i] = by[k] or ZERO end
+      rows[#rows + 1] = r
+    end
+  end
+  return { set = setname, dimension = set.dims[1], steps = cols, rows = rows }
+end
+
+function M.count_line(v)
   local total = #v.violations
   if total == 0 then return "No rule is broken." end
   return string.format("Violations: %d error%s, %d warning%s%s", v.counts.error, v.counts.error == 1 and "" or "s",
@@ -295,7 +376,47 @@ local function scenario_text(v, md)
     end
     block(lines, { false, false, true, true, true })
   end
-  out[#out + 1] = count_line(v)
+  if #v.steps > 0 then
+    out[#out + 1] = "Steps (元)"
+    if md then out[#out + 1] = "" end
+    local lines, numeric = steps_lines(v)
+    block(lines, numeric)
+  end
+  if #v.layers > 1 then
+    out[#out + 1] = "Layers (元)"
+    if md then out[#out + 1] = "" end
+    local sets = step_sets(v)
+    local lines, numeric = { { "layer", "steps" } }, { false, false }
+    for _, set in ipairs(sets) do lines[1][#lines[1] + 1] = set .. " 总计"; numeric[#numeric + 1] = true end
+    for _, l in ipairs(v.layers) do
+      local line = { l.name, l.first == l.last and tostring(l.first) or (l.first .. "-" .. l.last) }
+      for _, set in ipairs(sets) do
+        local d
+        for _, m in ipairs(l.moves) do if m.set == set then d = m.total end end
+        line[#line + 1] = d and tostring(d) or ""
+      end
+      lines[#lines + 1] = line
+    end
+    block(lines, numeric)
+  end
+  for _, w in ipairs(v.waterfalls or {}) do
+    out[#out + 1] = string.format("Waterfall: %s by %s (元), what each step moved", w.set, w.dimension)
+    if md then out[#out + 1] = "" end
+    local head, numeric = { "code", "name", "base" }, { false, false, true }
+    for _, c in ipairs(w.steps) do head[#head + 1] = "step " .. c.n; numeric[#numeric + 1] = true end
+    head[#head + 1] = "scenario"; head[#head + 1] = "change"
+    numeric[#numeric + 1] = true; numeric[#numeric + 1] = true
+    local lines = { head }
+    for _, r in ipairs(w.rows) do
+      local l = { r.code, r.name, tostring(r.base) }
+      for i = 1, #w.steps do l[#l + 1] = r.steps[i] == ZERO and "" or tostring(r.steps[i]) end
+      l[#l + 1] = tostring(r.value)
+      l[#l + 1] = tostring(r.change)
+      lines[#lines + 1] = l
+    end
+    block(lines, numeric)
+  end
+  out[#out + 1] = M.count_line(v)
   for _, sev in ipairs(SEVERITY_ORDER) do
     for _, x in ipairs(v.violations) do
       if x.severity == sev then out[#out + 1] = (md and "- " or "") .. M.violation {
@@ -329,8 +450,15 @@ local function scenario_csv(v)
 end
 
 -- A scenario's report in one format: the same content for a terminal, CSV, JSON or Markdown.
-function M.scenario(s, fmt)
+-- With 'explain', the waterfall of each fact set the steps moved: every 类 and 款 a column a step.
+-- "html" is the page 'budget run --format html' makes, of this scenario alone.
+function M.scenario(s, fmt, explain)
+  if fmt == "html" then return require("budget.html").run_page(s.name, { s }, "") end
   local v = M.scenario_value(s)
+  if explain then
+    v.waterfalls = {}
+    for _, set in ipairs(step_sets(v)) do v.waterfalls[#v.waterfalls + 1] = M.waterfall(s, v, set) end
+  end
   if fmt == "csv" then return scenario_csv(v) end
   if fmt == "json" then return C.json(v, true) .. "\n" end
   return scenario_text(v, fmt == "md")

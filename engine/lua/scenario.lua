@@ -30,10 +30,12 @@ M.order = {}
 -- ===================================================================
 
 -- base:scenario(name): a new scenario on the model; costs nothing in proportion to its size.
+-- A scenario keeps its operations in order (ops) and where it started (origin: nil for the
+-- base, a layer on a parent, or a merge), so engine/lua/explain.lua can replay it step by step.
 function M.new(base, name, parent)
   local s = setmetatable({
-    base = base, name = name or "scenario", parent = parent,
-    ov = parent and parent.ov:copy() or base.core:scenario(), steps = {},
+    base = base, name = name or "scenario", ov = parent and parent.ov:copy() or base.core:scenario(), ops = {},
+    origin = parent and { kind = "layer", parent = parent, n = #parent.ops } or nil,
   }, Scenario)
   M.order[#M.order + 1] = s
   return s
@@ -110,10 +112,13 @@ local function caller_line(level)
   return info and info.currentline or nil, info and info.short_src or nil
 end
 
-local function step(s, op, ref, arg, delta, level)
+-- Records an operation: what it was, the script line that asked for it, the fact sets it
+-- touched and 'redo', which does it again on another overlay (explain.lua replays with it).
+local function step(s, op, ref, arg, delta, level, sets, redo)
   local line, src = caller_line(level + 1)
   s.version = (s.version or 0) + 1
-  s.steps[#s.steps + 1] = { op = op, ref = ref, arg = arg, delta = delta, line = line, source = src }
+  s.ops[#s.ops + 1] = { op = op, ref = ref, arg = arg, delta = delta, line = line, source = src, sets = sets,
+                        redo = redo }
 end
 
 -- One change to one reference: resolves it, applies 'apply' to the overlay, records the step.
@@ -123,7 +128,7 @@ local function change(s, op, ref, arg, apply)
   local delta, status = apply(s.ov, set.index, sel)
   if not delta then refuse(s, status, op == "add" and "add to" or op, ref, set, 3) end
   if delta == true then delta = arg end  -- add answers true: it moved by the amount asked
-  step(s, op, ref, arg, delta, 3)
+  step(s, op, ref, arg, delta, 3, { set }, function(ov) return apply(ov, set.index, sel) end)
   return delta
 end
 
@@ -165,7 +170,9 @@ function Scenario:transfer(from, to, amount)
   if not ok then
     refuse(self, status, "transfer", { from = describe(from), to = describe(to) }, fs, 2)
   end
-  step(self, "transfer", { from = from, to = to }, a, ZERO, 2)
+  step(self, "transfer", { from = from, to = to }, a, ZERO, 2, fs == ts and { fs } or { fs, ts }, function(ov)
+    return ov:transfer(fs.index, fsel, ts.index, tsel, a)
+  end)
   return a
 end
 
@@ -204,19 +211,101 @@ local function hold_sets(s, ref, level)
 end
 
 -- s:hold(ref): later changes leave the cells of ref as they are.
-function Scenario:hold(ref)
+local function hold_all(ov, holds, held)
   local n = 0
-  for _, h in ipairs(hold_sets(self, ref, 2)) do n = n + self.ov:hold(h.set.index, h.sel, true) end
-  step(self, "hold", ref, nil, ZERO, 2)
+  for _, h in ipairs(holds) do n = n + ov:hold(h.set.index, h.sel, held) end
+  return n
+end
+
+function Scenario:hold(ref)
+  local holds = hold_sets(self, ref, 2)
+  local n = hold_all(self.ov, holds, true)
+  step(self, "hold", ref, nil, ZERO, 2, {}, function(ov) return hold_all(ov, holds, true) end)
   return n
 end
 
 -- s:release(ref): the cells of ref take changes again.
 function Scenario:release(ref)
-  local n = 0
-  for _, h in ipairs(hold_sets(self, ref, 2)) do n = n + self.ov:hold(h.set.index, h.sel, false) end
-  step(self, "release", ref, nil, ZERO, 2)
+  local holds = hold_sets(self, ref, 2)
+  local n = hold_all(self.ov, holds, false)
+  step(self, "release", ref, nil, ZERO, 2, {}, function(ov) return hold_all(ov, holds, false) end)
   return n
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- Merging two scenarios
+-- ===================================================================
+
+local function is_scenario(x)
+  return type(x) == "table" and rawget(x, "ov") ~= nil and rawget(x, "ops") ~= nil
+end
+
+-- Did s, or a scenario beneath it, hold anything? Then a merge must carry holds too.
+local function holds_anything(s)
+  for _, o in ipairs(s.ops) do if o.op == "hold" then return true end end
+  local origin = s.origin
+  if origin == nil then return false end
+  if origin.kind == "layer" then return holds_anything(origin.parent) end
+  return holds_anything(origin.a) or holds_anything(origin.b)
+end
+
+local MAX_CONFLICTS_SHOWN = 10
+
+-- budget.merge(a, b [, name]): one scenario with the changes of both a and b, which share a
+-- base. A cell both change must come out the same in both; where they differ, the merge fails
+-- and names every such cell with both values: nothing is overwritten in silence. Holds are
+-- the union of both. The merge takes a and b as they are now.
+function M.merge(a, b, name)
+  if not is_scenario(a) or not is_scenario(b) then
+    error("budget.merge(a, b [, name]): a and b are scenarios", 2)
+  end
+  if a.base ~= b.base then
+    error(string.format("budget.merge: '%s' and '%s' are scenarios of different models", a.name, b.name), 2)
+  end
+  if name ~= nil and type(name) ~= "string" then error("budget.merge(a, b [, name]): name is a string", 2) end
+  local base = a.base
+  local m = M.new(base, name or (a.name .. " + " .. b.name))
+  local all = holds_anything(a) or holds_anything(b)
+  local conflicts, count = {}, 0
+  for _, set in ipairs(base.sets) do
+    local nd = #set.dims
+    local theirs = {}
+    for _, c in ipairs(b.ov:cells(set.index, not all)) do theirs[c.cell] = c end
+    for _, c in ipairs(a.ov:cells(set.index, not all)) do
+      local mine, other = c[nd + 1], theirs[c.cell]
+      local value = mine
+      if other then
+        local changed_a, changed_b = mine ~= c.base, other[nd + 1] ~= c.base
+        if changed_a and changed_b and mine ~= other[nd + 1] then
+          count = count + 1
+          if count <= MAX_CONFLICTS_SHOWN then
+            conflicts[#conflicts + 1] = string.format("%s %s: base %s, '%s' %s, '%s' %s", set.name,
+              M.cell_label(base, set, c), tostring(c.base), a.name, tostring(mine), b.name, tostring(other[nd + 1]))
+          end
+        elseif changed_b then
+          value = other[nd + 1]
+        end
+        theirs[c.cell] = nil
+      end
+      if value ~= c.base or c.held or (other and other.held) then
+        m.ov:put(set.index, c.cell, value, c.held or (other and other.held))
+      end
+    end
+    for cell, c in pairs(theirs) do
+      if c[nd + 1] ~= c.base or c.held then m.ov:put(set.index, cell, c[nd + 1], c.held) end
+    end
+  end
+  if count > 0 then
+    M.order[#M.order] = nil  -- a merge that failed made no scenario
+    error(string.format("budget.merge: '%s' and '%s' change %d cell%s differently:\n  %s%s", a.name, b.name, count,
+      count == 1 and "" or "s", table.concat(conflicts, "\n  "),
+      count > MAX_CONFLICTS_SHOWN and string.format("\n  and %d more", count - MAX_CONFLICTS_SHOWN) or ""), 2)
+  end
+  m.origin = { kind = "merge", a = a, na = #a.ops, b = b, nb = #b.ops, state = m.ov:copy() }
+  m.version = 1
+  return m
 end
 
 -- }==================================================================
@@ -259,18 +348,27 @@ function Scenario:violations()
   return copy
 end
 
--- s:steps(): the operations in order, each {op, ref, arg, delta, line}.
+-- s:steps(): the operations in order, its layers' first, each {op, ref, arg, delta, line, layer,
+-- moves}: how much it moved each 类 and 款 total and the grand total (engine/lua/explain.lua).
 function Scenario:steps()
-  return self.steps
+  return require("budget.explain").explain(self).steps
 end
 
--- Where reports go: io.write, or what 'budget run' sets so a failed run prints nothing.
+-- s:layers(): the scenario's layers (itself, the scenarios beneath it, the sides of a merge),
+-- each {name, moves}: its share of the scenario's change.
+function Scenario:layers()
+  return require("budget.explain").explain(self).layers
+end
+
+-- Where reports go: io.write, or what 'budget run' sets so a failed run prints nothing; and
+-- whether they carry each step's waterfall ('budget run --explain').
 M.write = function(text) io.write(text) end
 
 -- s:report([format]): prints the scenario's totals, changes and violations.
 function Scenario:report(fmt)
+  if (fmt or M.format) == "html" then return end  -- 'budget run --format html' makes one page of them all
   local report = require "budget.report"
-  M.write(report.scenario(self, fmt or M.format or "table"))
+  M.write(report.scenario(self, fmt or M.format or "table", M.explain))
 end
 
 -- }==================================================================

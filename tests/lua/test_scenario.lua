@@ -7,52 +7,9 @@
 package.path = "tests/lua/?.lua;" .. package.path
 local H = require "harness"
 
-local MODEL, DOCUMENT = "models/sast-2021.lua", "models/sast-2021.txt"
-
--- {==================================================================
--- Figures from the document, and fen written as the engine writes amounts
--- ===================================================================
-
-local doc = H.read(DOCUMENT)
-
--- The first figure after a row's code and name in the 部门支出预算总表, in fen.
-local function spending_row(code_and_name)
-  local section = doc:match("2021年部门支出预算总表(.-)2021年部门财政拨款收支预算总表")
-  local figure = section:match("\n" .. code_and_name:gsub("%p", "%%%0") .. " ([%d,]+)")
-  assert(figure, "no row " .. code_and_name)
-  return math.tointeger(tonumber((figure:gsub(",", "")))) * 100
-end
-
--- A sum the prose states in 万元, in fen: '本项目总金额69.91万元' → 69,910,000 fen... as an integer.
-local function wan(text)
-  local int, frac = text:match("^(%d+)%.?(%d*)$")
-  frac = (frac .. "00"):sub(1, 2)
-  return (math.tointeger(tonumber(int)) * 100 + math.tointeger(tonumber(frac))) * 10000
-end
-
--- '65,692,327.10' for 6569232710 fen.
-local function yuan(fen)
-  local sign = fen < 0 and "-" or ""
-  fen = math.abs(fen)
-  local int = tostring(fen // 100):reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "")
-  return string.format("%s%s.%02d", sign, int, fen % 100)
-end
-
--- Runs a scenario script given as text; returns its output and exit status.
-local function run(text, ...)
-  local path = H.tmpname(".lua")
-  H.write(path, text)
-  return H.budget("run", path, "--model", MODEL, ...)
-end
-
--- 'key<TAB>value' lines printed by a script, as a table.
-local function values(out)
-  local t = {}
-  for k, v in out:gmatch("([^\t\n]+)\t([^\n]*)") do t[k] = v end
-  return t
-end
-
--- }==================================================================
+local S = require "sast"
+local MODEL = S.MODEL
+local doc, spending_row, wan, yuan, run, values = S.doc, S.spending_row, S.wan, S.yuan, S.run, S.values
 
 H.test("cut 科学技术支出 by 5%: 206 and the grand total move by exactly 5% of 206", function()
   local sci = spending_row("206 科学技术支出")

@@ -1,0 +1,283 @@
+-- engine/lua/compare.lua
+-- 'budget compare MODEL A.lua B.lua ...': scenarios side by side. Each script
+-- runs sandboxed on the one model, and the last scenario it makes is its
+-- entry. The report is one table of totals per fact set (the grand total,
+-- each 类 and 款 any scenario moved) with each scenario's amount and change
+-- against the base and its difference from the first scenario, then each
+-- scenario's violations.
+-- See LICENSE for copyright and license.
+
+local C = require "budget.c"
+local report = require "budget.report"
+
+local M = {}
+
+local EXIT_DONE, EXIT_VIOLATIONS = 0, 1
+local ZERO = C.fen(0)
+
+-- The entries' letters: A, B, ... Z, then AA, AB, ...
+local function key(i)
+  local s = ""
+  repeat
+    local r = (i - 1) % 26
+    s = string.char(65 + r) .. s
+    i = (i - 1 - r) // 26
+  until i == 0
+  return s
+end
+
+-- {==================================================================
+-- The comparison
+-- ===================================================================
+
+-- entries: {{script, scenario}}; the value every format writes.
+function M.value(base, entries)
+  local v = { model = base.file, model_name = base.info.name, scenarios = {}, tables = {} }
+  local moved_sets = {}
+  for i, e in ipairs(entries) do
+    local sv = report.scenario_value(e.scenario)
+    for _, t in ipairs(sv.totals) do moved_sets[t.set] = true end
+    v.scenarios[i] = { key = key(i), name = e.scenario.name, script = e.script, violations = sv.violations,
+                       counts = sv.counts }
+  end
+  local explain = require "budget.explain"
+  for _, set in ipairs(base.sets) do
+    if moved_sets[set.name] then
+      local t = { set = set.name, dimension = set.dims[1], unit = "元", rows = {} }
+      local fresh = base.core:scenario()
+      for i, m in ipairs(explain.tracked(base, set)) do
+        local b = fresh:total(set.index, m.sel)
+        local row = { code = m.code, name = m.name, depth = m.depth, base = b, values = {}, changes = {}, differences = {} }
+        local moved = i == 1
+        for k, e in ipairs(entries) do
+          local x = e.scenario.ov:total(set.index, m.sel)
+          row.values[k], row.changes[k] = x, x - b
+          if k > 1 then row.differences[k - 1] = x - row.values[1] end
+          if x ~= b then moved = true end
+        end
+        if moved then t.rows[#t.rows + 1] = row end
+      end
+      v.tables[#v.tables + 1] = t
+    end
+  end
+  return v
+end
+
+-- The columns of a totals table: code, name, base, each scenario and its change, each difference.
+local function columns(v)
+  local head, numeric = { "code", "name", "base" }, { false, false, true }
+  for _, s in ipairs(v.scenarios) do
+    head[#head + 1] = s.key
+    head[#head + 1] = s.key .. " − base"
+    numeric[#numeric + 1] = true
+    numeric[#numeric + 1] = true
+  end
+  for k = 2, #v.scenarios do
+    head[#head + 1] = v.scenarios[k].key .. " − " .. v.scenarios[1].key
+    numeric[#numeric + 1] = true
+  end
+  return head, numeric
+end
+
+local function row_cells(r, amount)
+  local cells = { r.code, r.name, amount(r.base) }
+  for k = 1, #r.values do
+    cells[#cells + 1] = amount(r.values[k])
+    cells[#cells + 1] = amount(r.changes[k])
+  end
+  for _, d in ipairs(r.differences) do cells[#cells + 1] = amount(d) end
+  return cells
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- Formats
+-- ===================================================================
+
+local function as_text(v, md)
+  local out = {}
+  local function block(lines, numeric)
+    if md then
+      local rule = {}
+      for c = 1, #lines[1] do rule[c] = numeric[c] and "---:" or "---" end
+      table.insert(lines, 2, rule)
+      for _, cells in ipairs(lines) do
+        local f = {}
+        for c = 1, #lines[1] do f[c] = ((cells[c] or ""):gsub("|", "\\|")) end
+        out[#out + 1] = "| " .. table.concat(f, " | ") .. " |"
+      end
+    else
+      for _, l in ipairs(report.align(lines, numeric)) do out[#out + 1] = l end
+    end
+    out[#out + 1] = ""
+  end
+  out[#out + 1] = (md and "### " or "") .. "Comparison of " .. #v.scenarios .. " scenarios"
+  if md then out[#out + 1] = "" end
+  out[#out + 1] = "Model: " .. v.model .. (v.model_name and (" (" .. v.model_name .. ")") or "")
+  if md then out[#out + 1] = "" end
+  for _, s in ipairs(v.scenarios) do
+    out[#out + 1] = string.format("%s%s = %s (%s)", md and "- " or "", s.key, s.name, s.script)
+  end
+  out[#out + 1] = ""
+  if #v.tables == 0 then out[#out + 1] = "No scenario changed an amount."; out[#out + 1] = "" end
+  for _, t in ipairs(v.tables) do
+    out[#out + 1] = string.format("%s by %s (%s)", t.set, t.dimension, t.unit)
+    if md then out[#out + 1] = "" end
+    local head, numeric = columns(v)
+    local lines = { head }
+    for _, r in ipairs(t.rows) do lines[#lines + 1] = row_cells(r, tostring) end
+    block(lines, numeric)
+  end
+  for _, s in ipairs(v.scenarios) do
+    out[#out + 1] = string.format("%s (%s): %s", s.key, s.name, report.count_line(s))
+    for _, x in ipairs(s.violations) do
+      out[#out + 1] = (md and "- " or "  ") .. report.violation {
+        severity = x.severity, rule = x.rule, members = x.members, found = x.found, expected = x.expected,
+        diff = x.difference, message = x.message }
+    end
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function as_csv(v)
+  local head = { "section", "set", "code", "name", "base" }
+  for _, s in ipairs(v.scenarios) do head[#head + 1] = s.key; head[#head + 1] = s.key .. "-base" end
+  for k = 2, #v.scenarios do head[#head + 1] = v.scenarios[k].key .. "-" .. v.scenarios[1].key end
+  local out = { table.concat(head, ",") }
+  local function line(f)
+    for i, x in ipairs(f) do f[i] = report.csv_field(tostring(x)) end
+    out[#out + 1] = table.concat(f, ",")
+  end
+  local function plain(m) return m:plain() end
+  for _, t in ipairs(v.tables) do
+    for _, r in ipairs(t.rows) do
+      local cells = row_cells(r, plain)
+      table.insert(cells, 1, t.set)
+      table.insert(cells, 1, "total")
+      line(cells)
+    end
+  end
+  for _, s in ipairs(v.scenarios) do
+    for _, x in ipairs(s.violations) do
+      line { "violation:" .. x.severity, s.key, x.rule, table.concat(x.members, " / "), x.message }
+    end
+  end
+  return table.concat(out, "\r\n") .. "\r\n"
+end
+
+-- The page: the scenarios, bars per 类 of every set, the totals table, each one's violations.
+local function as_html(v, base, entries)
+  local html = require "budget.html"
+  local esc = require("budget.svg").escape
+  local parts = { string.format("<h1>Comparison of %d scenarios</h1>", #v.scenarios),
+                  string.format('<p class="meta">Model: %s%s</p>', esc(v.model),
+                    v.model_name and (" (" .. esc(v.model_name) .. ")") or "") }
+  local rows = {}
+  for _, s in ipairs(v.scenarios) do
+    rows[#rows + 1] = { class = s.counts.error > 0 and "violation error" or nil, cells = {
+      html.text_cell(s.key), html.text_cell(s.name), html.text_cell(s.script),
+      html.text_cell(tostring(s.counts.error), "num"), html.text_cell(tostring(s.counts.warning), "num") } }
+  end
+  parts[#parts + 1] = html.table({ { "" }, { "scenario" }, { "script" }, { "errors", true }, { "warnings", true } }, rows)
+  local scenarios, names = {}, {}
+  for i, e in ipairs(entries) do scenarios[i] = e.scenario; names[i] = v.scenarios[i].key .. " " .. e.scenario.name end
+  for _, t in ipairs(v.tables) do
+    parts[#parts + 1] = string.format("<h2>%s by %s (%s)</h2>", esc(t.set), esc(t.dimension), esc(t.unit))
+    parts[#parts + 1] = html.class_bars(base, t.set, scenarios, names)
+    local head, numeric = columns(v)
+    local hh = {}
+    for i, h in ipairs(head) do hh[i] = { h, numeric[i] } end
+    local trs = {}
+    for i, r in ipairs(t.rows) do
+      local cells = { html.text_cell(r.code), html.text_cell(r.name, r.depth == 1 and "d1" or nil), html.amount_cell(r.base) }
+      for k = 1, #r.values do
+        cells[#cells + 1] = html.amount_cell(r.values[k])
+        cells[#cells + 1] = html.amount_cell(r.changes[k], true)
+      end
+      for _, d in ipairs(r.differences) do cells[#cells + 1] = html.amount_cell(d, true) end
+      trs[#trs + 1] = { class = i == 1 and "total" or nil, cells = cells }
+    end
+    parts[#parts + 1] = html.table(hh, trs)
+  end
+  parts[#parts + 1] = "<h2>Violations</h2>"
+  for _, s in ipairs(v.scenarios) do
+    parts[#parts + 1] = string.format("<h3>%s %s</h3>", esc(s.key), esc(s.name))
+    parts[#parts + 1] = html.violations(s)
+  end
+  return html.page("Comparison: " .. table.concat(names, ", "), parts)
+end
+
+-- }==================================================================
+
+-- {==================================================================
+-- The command
+-- ===================================================================
+
+-- budget compare MODEL SCRIPT... [--format FMT] [-o FILE] [--trusted] [--allow DIR]...
+function M.command(args, cli)
+  local bad = cli.bad
+  local trusted, allow, rest, output = false, {}, {}, nil
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    if a == "--trusted" then
+      trusted = true
+      i = i + 1
+    elseif a == "--allow" or a == "-o" then
+      if not args[i + 1] then return bad("compare: %s needs a value", a) end
+      if a == "-o" then output = args[i + 1] else allow[#allow + 1] = args[i + 1] end
+      i = i + 2
+    else
+      rest[#rest + 1] = a
+      i = i + 1
+    end
+  end
+  local pos, opts = cli.parse(rest, { format = true, output = true })
+  if not pos then return bad("compare: %s", opts) end
+  output = output or opts.output
+  if #pos < 2 then return bad("compare: expected a model and one or more scripts: budget compare MODEL A.lua B.lua ...") end
+  local fmt = opts.format or "table"
+  if not (report.FORMATS[fmt] or fmt == "html") then
+    return bad("compare: unknown format '%s': expected table, csv, json, md or html", fmt)
+  end
+  local base, err = cli.load_model(pos[1])
+  if not base then return bad("%s", err) end
+  local sandbox, scenario = require "budget.sandbox", require "budget.scenario"
+  local entries = {}
+  for k = 2, #pos do
+    local path = pos[k]
+    local f, ferr = io.open(path, "rb")
+    if not f then return bad("%s: cannot read the script: %s", path, (ferr:gsub("^.-: ", ""))) end
+    local src = f:read("a")
+    f:close()
+    local dirs = { ".", path:match("^(.*)/[^/]*$") or "." }
+    for _, d in ipairs(allow) do dirs[#dirs + 1] = d end
+    local limits = { trusted = trusted, allow = dirs }
+    scenario.order = {}
+    scenario.write = function() end  -- what a script reports of itself is not the comparison
+    local ok, rerr = sandbox.run(src, path, sandbox.env({}, { model = base }, limits), limits)
+    if not ok then return bad("%s", rerr) end
+    local made = scenario.order[#scenario.order]
+    if not made then return bad("%s: the script made no scenario to compare (model:scenario(name))", path) end
+    if made.base ~= base then return bad("%s: its scenario is not of the model %s", path, pos[1]) end
+    entries[#entries + 1] = { script = path, scenario = made }
+  end
+  local text, errors = nil, 0
+  local ok, e = pcall(function()
+    local v = M.value(base, entries)
+    if fmt == "html" then text = as_html(v, base, entries)
+    elseif fmt == "csv" then text = as_csv(v)
+    elseif fmt == "json" then text = C.json(v, true) .. "\n"
+    else text = as_text(v, fmt == "md") end
+    for _, s in ipairs(v.scenarios) do errors = errors + s.counts.error end
+  end)
+  if not ok then return bad("%s", e) end
+  local done, werr = cli.emit(text, output)
+  if not done then return bad("%s", werr) end
+  return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
+end
+
+-- }==================================================================
+
+return M
