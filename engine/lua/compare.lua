@@ -97,21 +97,7 @@ end
 
 local function as_text(v, md)
   local out = {}
-  local function block(lines, numeric)
-    if md then
-      local rule = {}
-      for c = 1, #lines[1] do rule[c] = numeric[c] and "---:" or "---" end
-      table.insert(lines, 2, rule)
-      for _, cells in ipairs(lines) do
-        local f = {}
-        for c = 1, #lines[1] do f[c] = ((cells[c] or ""):gsub("|", "\\|")) end
-        out[#out + 1] = "| " .. table.concat(f, " | ") .. " |"
-      end
-    else
-      for _, l in ipairs(report.align(lines, numeric)) do out[#out + 1] = l end
-    end
-    out[#out + 1] = ""
-  end
+  local function block(lines, numeric) report.block(out, lines, numeric, md) end
   out[#out + 1] = (md and "### " or "") .. "Comparison of " .. #v.scenarios .. " scenarios"
   if md then out[#out + 1] = "" end
   out[#out + 1] = "Model: " .. v.model .. (v.model_name and (" (" .. v.model_name .. ")") or "")

@@ -331,23 +331,27 @@ function M.count_line(v)
     v.counts.warning, v.counts.warning == 1 and "" or "s", v.counts.info > 0 and string.format(", %d info", v.counts.info) or "")
 end
 
+-- Appends lines of cells (the first the header) to out: aligned for a terminal, or a Markdown
+-- table; then an empty line.
+function M.block(out, lines, numeric, md)
+  if md then
+    local rule = {}
+    for c = 1, #lines[1] do rule[c] = numeric[c] and "---:" or "---" end
+    table.insert(lines, 2, rule)
+    for _, cells in ipairs(lines) do
+      local f = {}
+      for c = 1, #lines[1] do f[c] = ((cells[c] or ""):gsub("|", "\\|")) end
+      out[#out + 1] = "| " .. table.concat(f, " | ") .. " |"
+    end
+  else
+    for _, l in ipairs(align(lines, numeric)) do out[#out + 1] = l end
+  end
+  out[#out + 1] = ""
+end
+
 local function scenario_text(v, md)
   local out = {}
-  local function block(lines, numeric)
-    if md then
-      local rule = {}
-      for c = 1, #lines[1] do rule[c] = numeric[c] and "---:" or "---" end
-      table.insert(lines, 2, rule)
-      for _, cells in ipairs(lines) do
-        local f = {}
-        for c = 1, #lines[1] do f[c] = ((cells[c] or ""):gsub("|", "\\|")) end
-        out[#out + 1] = "| " .. table.concat(f, " | ") .. " |"
-      end
-    else
-      for _, l in ipairs(align(lines, numeric)) do out[#out + 1] = l end
-    end
-    out[#out + 1] = ""
-  end
+  local function block(lines, numeric) M.block(out, lines, numeric, md) end
   if md then
     out[#out + 1] = "### Scenario: " .. v.scenario
     out[#out + 1] = ""

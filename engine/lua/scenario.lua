@@ -210,26 +210,31 @@ local function hold_sets(s, ref, level)
   return out
 end
 
--- s:hold(ref): later changes leave the cells of ref as they are.
 local function hold_all(ov, holds, held)
   local n = 0
   for _, h in ipairs(holds) do n = n + ov:hold(h.set.index, h.sel, held) end
   return n
 end
 
-function Scenario:hold(ref)
-  local holds = hold_sets(self, ref, 2)
-  local n = hold_all(self.ov, holds, true)
-  step(self, "hold", ref, nil, ZERO, 2, {}, function(ov) return hold_all(ov, holds, true) end)
+-- Holds or releases ref's cells and records the step; called from the two methods below, so
+-- its errors and the step's line are the script's, three levels up.
+local function set_held(s, ref, held)
+  local holds = hold_sets(s, ref, 3)
+  local n = hold_all(s.ov, holds, held)
+  step(s, held and "hold" or "release", ref, nil, ZERO, 3, {}, function(ov) return hold_all(ov, holds, held) end)
   return n
+end
+
+-- s:hold(ref): later changes leave the cells of ref as they are; returns how many cells.
+function Scenario:hold(ref)
+  local n = set_held(self, ref, true)
+  return n  -- not a tail call: set_held counts this frame to find the script's line
 end
 
 -- s:release(ref): the cells of ref take changes again.
 function Scenario:release(ref)
-  local holds = hold_sets(self, ref, 2)
-  local n = hold_all(self.ov, holds, false)
-  step(self, "release", ref, nil, ZERO, 2, {}, function(ov) return hold_all(ov, holds, false) end)
-  return n
+  local n = set_held(self, ref, false)
+  return n  -- not a tail call, as above
 end
 
 -- }==================================================================

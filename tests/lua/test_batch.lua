@@ -7,18 +7,12 @@
 package.path = "tests/lua/?.lua;" .. package.path
 local H = require "harness"
 
-local MODEL, DOCUMENT = "models/sast-2021.lua", "models/sast-2021.txt"
+local S = require "sast"
+local MODEL, spending_row = S.MODEL, S.spending_row
 local SWEEP = "scripts/sweep-science.lua"
 
 local function batch(...)
   return H.budget("batch", SWEEP, "--model", MODEL, ...)
-end
-
--- The first figure of a row of the 部门支出预算总表, in fen.
-local function spending_row(code_and_name)
-  local section = H.read(DOCUMENT):match("2021年部门支出预算总表(.-)2021年部门财政拨款收支预算总表")
-  local figure = section:match("\n" .. code_and_name:gsub("%p", "%%%0") .. " ([%d,]+)")
-  return math.tointeger(tonumber((figure:gsub(",", "")))) * 100
 end
 
 local function plain(fen)
@@ -67,6 +61,18 @@ H.test("the sweep's totals at 0%, 5% and 10%, computed from the document", funct
     H.eq(r[4], plain(grand - cut), "the grand total at " .. case[1])
     H.eq(r[5], case[2] == 0 and "0" or "1", "errors at " .. case[1])
   end
+end)
+
+H.test("a batch script reaches budget.money and the rest of the module, as 'run' scripts do", function()
+  local path = H.tmpname(".lua")
+  H.write(path, [[
+local s = model:scenario("x")
+s:add("206", budget.money("-1万"))
+budget.emit(s, { given = budget.money("1.5万") })
+]])
+  local out, status = H.budget("batch", path, "--model", MODEL)
+  H.eq(status, 1, "exit (the cut breaks the economic identity)\n" .. out)
+  H.has(out, string.format("0,15000.00,%s,1,0,0,", plain(spending_row("合计") - 1000000)), "the row")
 end)
 
 H.test("jsonl: a JSON object per row, the same figures", function()
