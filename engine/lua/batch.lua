@@ -207,7 +207,7 @@ function M.worker(script_path, model_path, core_ptr, names, format)
       end
       emitted[#emitted + 1] = { total = s:total(), columns = columns or {}, violations = s:violations() }
     end,
-  }, { __index = confined })
+  }, { __index = confined, __metatable = false })
   local noop = function() end  -- a batch's output is its rows, not what a script prints
   return function(point, ...)
     local params = {}
@@ -333,7 +333,7 @@ function M.command(args, cli)
         if format == "csv" and head ~= "" then
           if header == nil then
             header = head
-            if k == 1 or page then write(head .. "\r\n") end  -- the header once, at the head of the first shard
+            if k == 1 and not page then write(head .. "\r\n") end  -- the header once, at the head of the first shard
           elseif head ~= header then
             failed = failed + 1
             rows = error_row(format, point, names, {}, "the rows' columns differ from the first point's: " .. head, header)
@@ -353,7 +353,14 @@ function M.command(args, cli)
   if show then progress(written, #slice, started) io.stderr:write("\n") end
   if ok_run and page then
     ok_run, run_err = pcall(function()
-      local text = require("budget.html").batch_page(pos[1], opts.model, names, table.concat(rows_text))
+      local head = header  -- no point succeeded: the columns every row has
+      if not head then
+        local f = { "point" }
+        for _, nm in ipairs(names) do f[#f + 1] = csv_field(nm) end
+        f[#f + 1] = "error"
+        head = table.concat(f, ",")
+      end
+      local text = require("budget.html").batch_page(pos[1], opts.model, names, head .. "\r\n" .. table.concat(rows_text))
       if writer then writer:write(text) else io.write(text) end
     end)
   end

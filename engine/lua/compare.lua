@@ -1,7 +1,7 @@
 -- engine/lua/compare.lua
 -- 'budget compare MODEL A.lua B.lua ...': scenarios side by side. Each script
--- runs sandboxed on the one model, and the last scenario it makes is its
--- entry. The report is one table of totals per fact set (the grand total,
+-- runs sandboxed on its own load of the model, and the last scenario it makes
+-- is its entry. The report is one table of totals per fact set (the grand total,
 -- each 类 and 款 any scenario moved) with each scenario's amount and change
 -- against the base and its difference from the first scenario, then each
 -- scenario's violations.
@@ -126,6 +126,9 @@ local function as_text(v, md)
   return table.concat(out, "\n") .. "\n"
 end
 
+-- RFC 4180 CSV: a row a total (section 'total'), then a row a violation ('violation:error'),
+-- its rule as the set, the scenario's letter as the code, the expected amount as the base and
+-- the found amount and difference under that scenario's columns.
 local function as_csv(v)
   local head = { "section", "set", "code", "name", "base" }
   for _, s in ipairs(v.scenarios) do head[#head + 1] = s.key; head[#head + 1] = s.key .. "-base" end
@@ -144,9 +147,15 @@ local function as_csv(v)
       line(cells)
     end
   end
-  for _, s in ipairs(v.scenarios) do
+  for k, s in ipairs(v.scenarios) do  -- under the scenario's own columns: found, and found − expected
     for _, x in ipairs(s.violations) do
-      line { "violation:" .. x.severity, s.key, x.rule, table.concat(x.members, " / "), x.message }
+      local cells = { "violation:" .. x.severity, x.rule, s.key, table.concat(x.members, " / "), plain(x.expected) }
+      for j = 1, #v.scenarios do
+        cells[#cells + 1] = j == k and plain(x.found) or ""
+        cells[#cells + 1] = j == k and plain(x.difference) or ""
+      end
+      for _ = 2, #v.scenarios do cells[#cells + 1] = "" end
+      line(cells)
     end
   end
   return table.concat(out, "\r\n") .. "\r\n"
@@ -227,11 +236,12 @@ function M.command(args, cli)
   if not (report.FORMATS[fmt] or fmt == "html") then
     return bad("compare: unknown format '%s': expected table, csv, json, md or html", fmt)
   end
-  local base, err = cli.load_model(pos[1])
-  if not base then return bad("%s", err) end
   local sandbox, scenario = require "budget.sandbox", require "budget.scenario"
   local entries = {}
   for k = 2, #pos do
+    -- each script its own load of the model: what one does to its tables, no other sees
+    local model, err = cli.load_model(pos[1])
+    if not model then return bad("%s", err) end
     local path = pos[k]
     local f, ferr = io.open(path, "rb")
     if not f then return bad("%s: cannot read the script: %s", path, (ferr:gsub("^.-: ", ""))) end
@@ -242,13 +252,15 @@ function M.command(args, cli)
     local limits = { trusted = trusted, allow = dirs }
     scenario.order = {}
     scenario.write = function() end  -- what a script reports of itself is not the comparison
-    local ok, rerr = sandbox.run(src, path, sandbox.env({}, { model = base }, limits), limits)
+    local ok, rerr = sandbox.run(src, path, sandbox.env({}, { model = model }, limits), limits)
     if not ok then return bad("%s", rerr) end
     local made = scenario.order[#scenario.order]
     if not made then return bad("%s: the script made no scenario to compare (model:scenario(name))", path) end
-    if made.base ~= base then return bad("%s: its scenario is not of the model %s", path, pos[1]) end
+    if made.base ~= model then return bad("%s: its scenario is not of the model %s", path, pos[1]) end
     entries[#entries + 1] = { script = path, scenario = made }
   end
+  local base, err = cli.load_model(pos[1])  -- the base the table shows: one no script has touched
+  if not base then return bad("%s", err) end
   local text, errors = nil, 0
   local ok, e = pcall(function()
     local v = M.value(base, entries)

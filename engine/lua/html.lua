@@ -29,7 +29,7 @@ svg { font-family: inherit; } svg .grid { stroke: #eaeef2; } svg .tick, svg .not
 svg .label { font-size: 11px; fill: #1f2328; } svg .amount { font-size: 10px; fill: #1f2328; } svg .panel { font-size: 12px; font-weight: 600; }
 svg .bar.total { fill: #54aeff; } svg .bar.down { fill: #e5534b; } svg .bar.up { fill: #2da44e; }
 svg .link { stroke: #8c959f; stroke-dasharray: 3 3; } svg .series { fill: none; stroke: #0969da; stroke-width: 2; }
-svg .point { fill: #0969da; } svg .bar.error { fill: #e5534b; } svg .bar.warning { fill: #d4a72c; } svg .bar.clean { fill: #8c959f; }
+svg .point { fill: #0969da; } svg .bar.error { fill: #e5534b; } svg .bar.warning { fill: #d4a72c; } svg .bar.clean { fill: #8c959f; } svg .bar.failed { fill: #6e7781; fill-opacity: .35; stroke: #b42318; stroke-dasharray: 2 2; }
 svg .s0 { fill: #8c959f; } svg .s1 { fill: #0969da; } svg .s2 { fill: #bf8700; } svg .s3 { fill: #8250df; } svg .s4 { fill: #1a7f37; } svg .s5 { fill: #cf222e; }
 pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
 ]]
@@ -188,7 +188,7 @@ end
 
 -- One scenario's section: totals, waterfall, bars per 类, steps, layers, violations, cells.
 function M.scenario_section(s)
-  local v = report.scenario_value(s)
+  local v = report.scenario_value(s, true)
   local out = { string.format('<section class="scenario"><h1>Scenario: %s</h1>', esc(v.scenario)),
                 string.format('<p class="meta">Model: %s%s</p>', esc(v.model),
                   v.model_name and (" (" .. esc(v.model_name) .. ")") or "") }
@@ -317,31 +317,39 @@ function M.batch_page(script, model_path, names, text)
   local header = table.remove(records, 1) or {}
   local col = {}
   for i, h in ipairs(header) do col[h] = i end
-  local labels, counts = {}, {}
+  local labels, counts, failed = {}, {}, {}
   for r, rec in ipairs(records) do
+    if #rec < #header then  -- a point that failed before any succeeded: point, parameters, error
+      local whole = {}
+      for i = 1, 1 + #names do whole[col[header[i]] or i] = rec[i] end
+      whole[col.error or #header] = rec[#rec]
+      for i = 1, #header do whole[i] = whole[i] or "" end
+      records[r], rec = whole, whole
+    end
     local parts = {}
     for _, nm in ipairs(names) do parts[#parts + 1] = #names == 1 and rec[col[nm]] or (nm .. "=" .. rec[col[nm]]) end
     labels[r] = #parts > 0 and table.concat(parts, ", ") or ("point " .. rec[1])
-    local failed = col.error and rec[col.error] ~= nil and rec[col.error] ~= ""
-    counts[r] = { errors = failed and 0 or tonumber(rec[col.errors]) or 0, warnings = tonumber(rec[col.warnings]) or 0,
-                  infos = tonumber(rec[col.infos]) or 0 }
+    failed[r] = col.error ~= nil and rec[col.error] ~= nil and rec[col.error] ~= "" and rec[col.error] or nil
+    counts[r] = { errors = tonumber(rec[col.errors]) or 0, warnings = tonumber(rec[col.warnings]) or 0,
+                  infos = tonumber(rec[col.infos]) or 0, failed = failed[r] }
   end
   local series = {}
   local params = {}
   for _, nm in ipairs(names) do params[nm] = true end
-  for i, h in ipairs(header) do  -- every column of amounts, the grand total among them
-    if h ~= "point" and not params[h] and #records > 0 then
-      local values, all = {}, true
-      local lo, hi
+  for i, h in ipairs(header) do  -- every column of amounts (the grand total among them); failed points are gaps
+    if h ~= "point" and h ~= "error" and not params[h] then
+      local values, lo, hi, all = {}, nil, nil, true
       for r, rec in ipairs(records) do
         local x = rec[i]
-        if x == nil or not x:find(AMOUNT) then all = false break end
-        local m = C.money(x)
-        values[r] = chart_value(m)
-        if not lo or m < lo then lo = m end
-        if not hi or m > hi then hi = m end
+        if not failed[r] then
+          if x == nil or not x:find(AMOUNT) then all = false break end
+          local m = C.money(x)
+          values[r] = chart_value(m)
+          if not lo or m < lo then lo = m end
+          if not hi or m > hi then hi = m end
+        end
       end
-      if all then series[#series + 1] = { name = h, values = values, lo_text = tostring(lo), hi_text = tostring(hi) } end
+      if all and lo then series[#series + 1] = { name = h, values = values, lo_text = tostring(lo), hi_text = tostring(hi) } end
     end
   end
   local parts = { string.format("<h1>Batch: %s</h1>", esc(script)),
@@ -368,7 +376,7 @@ function M.batch_page(script, model_path, names, text)
       else cells[i] = text_cell(x, head[i][2] and "num" or nil) end
     end
     local class
-    if col.error and (rec[col.error] or "") ~= "" then class = "violation error"
+    if failed[r] then class = "violation error"
     elseif counts[r].errors > 0 then class = "violation error"
     elseif counts[r].warnings > 0 then class = "violation warning" end
     rows[r] = { class = class, cells = cells }

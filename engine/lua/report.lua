@@ -110,7 +110,6 @@ local function align(lines, numeric)
   end
   return out
 end
-M.align = align
 
 -- An aligned table for a terminal.
 local function as_table(grid, model)
@@ -208,8 +207,9 @@ end
 
 local SEVERITY_ORDER = { "error", "warning", "info" }
 
--- Everything a report says, as plain values: totals per changed fact set, changed cells, violations.
-function M.scenario_value(s)
+-- Everything a report says, as plain values: totals per changed fact set, changed cells,
+-- violations, the steps and layers (with 'detail', each step's move of every 类 and 款).
+function M.scenario_value(s, detail)
   local base = s.base
   local v = {
     scenario = s.name, model = base.file, model_name = base.info.name, totals = {}, cells = {}, violations = {},
@@ -242,7 +242,7 @@ function M.scenario_value(s)
                                         expected = x.expected, difference = x.diff, message = x.message }
     v.counts[x.severity] = v.counts[x.severity] + 1
   end
-  local ex = require("budget.explain").explain(s)
+  local ex = require("budget.explain").explain(s, detail)
   v.steps, v.layers = {}, {}
   for _, st in ipairs(ex.steps) do
     v.steps[#v.steps + 1] = { n = st.n, line = st.line, layer = st.layer, operation = st.label, moves = st.moves }
@@ -458,7 +458,7 @@ end
 -- "html" is the page 'budget run --format html' makes, of this scenario alone.
 function M.scenario(s, fmt, explain)
   if fmt == "html" then return require("budget.html").run_page(s.name, { s }, "") end
-  local v = M.scenario_value(s)
+  local v = M.scenario_value(s, explain)
   if explain then
     v.waterfalls = {}
     for _, set in ipairs(step_sets(v)) do v.waterfalls[#v.waterfalls + 1] = M.waterfall(s, v, set) end

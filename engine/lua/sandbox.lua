@@ -27,7 +27,6 @@ for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "t
   SAFE[k] = _G[k]
 end
 SAFE.string, SAFE.table, SAFE.math, SAFE.utf8 = copy(string), copy(table), copy(math), copy(utf8)
-SAFE.budget = C
 M.SAFE_MT = { __index = SAFE, __metatable = false }
 getmetatable("").__metatable = false  -- ("x"):rep still works; the string table behind it is out of reach
 
@@ -39,26 +38,33 @@ local function under(path, dirs)
   return false
 end
 
--- The 'budget' a sandboxed script sees: the module, with load confined to 'allow' (resolved dirs).
+-- What a sandboxed script may use of the module: money, rates and models. Not the host's
+-- file writing, threads, memory limit, raw core pointers or path resolution.
+local SCRIPT_API = { "allocate", "clock", "fen", "is_money", "json", "load_string", "merge", "money", "percent", "rate",
+                     "version", "width" }
+
+-- The 'budget' a sandboxed script sees: SCRIPT_API, and load confined to 'allow' (resolved
+-- dirs). A table of its own, with no metatable a script could follow back to the module.
 function M.budget_for(allow)
   local dirs = {}
   for _, d in ipairs(allow or {}) do
     local r = C.realpath(d)
     if r then dirs[#dirs + 1] = r end
   end
-  return setmetatable({
-    load = function(path)
-      if type(path) ~= "string" then error("budget.load(path): path must be a string", 2) end
-      local real = C.realpath(path)
-      if not real then error(string.format("%s: cannot read the model: no such file", path), 2) end
-      if not under(real, dirs) then
-        error(string.format("budget.load: '%s' is outside the directories this script may read (%s); "
-          .. "allow its directory with --allow DIR, or run a script you trust with --trusted", path,
-          #dirs > 0 and table.concat(dirs, ", ") or "none"), 2)
-      end
-      return C.load(path)
-    end,
-  }, { __index = C })
+  local api = {}
+  for _, k in ipairs(SCRIPT_API) do api[k] = C[k] end
+  api.load = function(path)
+    if type(path) ~= "string" then error("budget.load(path): path must be a string", 2) end
+    local real = C.realpath(path)
+    if not real then error(string.format("%s: cannot read the model: no such file", path), 2) end
+    if not under(real, dirs) then
+      error(string.format("budget.load: '%s' is outside the directories this script may read (%s); "
+        .. "allow its directory with --allow DIR, or run a script you trust with --trusted", path,
+        #dirs > 0 and table.concat(dirs, ", ") or "none"), 2)
+    end
+    return C.load(path)
+  end
+  return setmetatable(api, { __metatable = false })
 end
 
 -- A fresh environment: the safe globals, 'print' into out, and what 'extra' adds.

@@ -38,6 +38,7 @@ function M.new(base, name, parent)
     origin = parent and { kind = "layer", parent = parent, n = #parent.ops } or nil,
   }, Scenario)
   M.order[#M.order + 1] = s
+  M.made[s] = true
   return s
 end
 
@@ -106,10 +107,23 @@ local function checked(level, f, ...)
   return v
 end
 
--- The script line that called an operation, for its step.
+-- The script line that called an operation, for its step: the first Lua frame from 'level'
+-- up (a script may call through pcall).
 local function caller_line(level)
-  local info = debug.getinfo(level + 1, "Sl")
-  return info and info.currentline or nil, info and info.short_src or nil
+  for l = level + 1, level + 8 do
+    local info = debug.getinfo(l, "Sl")
+    if not info then break end
+    if info.what ~= "C" then return info.currentline, info.short_src end
+  end
+  return nil, nil
+end
+
+-- A reference as it was when the operation ran, kept from what the script does to its table later.
+local function frozen(ref)
+  if type(ref) ~= "table" then return ref end
+  local c = {}
+  for k, v in pairs(ref) do c[k] = frozen(v) end
+  return c
 end
 
 -- Records an operation: what it was, the script line that asked for it, the fact sets it
@@ -117,7 +131,7 @@ end
 local function step(s, op, ref, arg, delta, level, sets, redo)
   local line, src = caller_line(level + 1)
   s.version = (s.version or 0) + 1
-  s.ops[#s.ops + 1] = { op = op, ref = ref, arg = arg, delta = delta, line = line, source = src, sets = sets,
+  s.ops[#s.ops + 1] = { op = op, ref = frozen(ref), arg = arg, delta = delta, line = line, source = src, sets = sets,
                         redo = redo }
 end
 
@@ -134,16 +148,16 @@ end
 
 -- s:scale(ref, factor): the total of ref times factor ('95%', '2/3', 0.95); returns the move.
 function Scenario:scale(ref, factor, opts)
-  local f = checked(2, C.rate, factor)
-  local moved = change(self, "scale", ref, f, function(ov, set, sel) return ov:scale(set, sel, f, opts and opts.round) end)
+  local f, round = checked(2, C.rate, factor), opts and opts.round
+  local moved = change(self, "scale", ref, f, function(ov, set, sel) return ov:scale(set, sel, f, round) end)
   return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
 -- s:cut(ref, rate): the same as s:scale(ref, 1 - rate); a cut beyond 100% is allowed (and then
 -- reported by the rule that no cell may be negative).
 function Scenario:cut(ref, by, opts)
-  local r = checked(2, C.rate, by)
-  local moved = change(self, "cut", ref, r, function(ov, set, sel) return ov:scale(set, sel, ONE - r, opts and opts.round) end)
+  local r, round = checked(2, C.rate, by), opts and opts.round
+  local moved = change(self, "cut", ref, r, function(ov, set, sel) return ov:scale(set, sel, ONE - r, round) end)
   return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
@@ -244,7 +258,7 @@ end
 -- ===================================================================
 
 local function is_scenario(x)
-  return type(x) == "table" and rawget(x, "ov") ~= nil and rawget(x, "ops") ~= nil
+  return type(x) == "table" and M.made[x] == true
 end
 
 -- Did s, or a scenario beneath it, hold anything? Then a merge must carry holds too.
@@ -259,9 +273,11 @@ end
 local MAX_CONFLICTS_SHOWN = 10
 
 -- budget.merge(a, b [, name]): one scenario with the changes of both a and b, which share a
--- base. A cell both change must come out the same in both; where they differ, the merge fails
--- and names every such cell with both values: nothing is overwritten in silence. Holds are
--- the union of both. The merge takes a and b as they are now.
+-- model. Each side's changes are what it did beyond what the two share (the base, or the
+-- scenario both are layers on). A cell both change must come out the same in both, and a cell
+-- one side holds the other may not change: else the merge fails and names every such cell
+-- with its values. Nothing is overwritten in silence. Holds are the union of both. The merge
+-- takes a and b as they are now.
 function M.merge(a, b, name)
   if not is_scenario(a) or not is_scenario(b) then
     error("budget.merge(a, b [, name]): a and b are scenarios", 2)
@@ -271,44 +287,60 @@ function M.merge(a, b, name)
   end
   if name ~= nil and type(name) ~= "string" then error("budget.merge(a, b [, name]): name is a string", 2) end
   local base = a.base
-  local m = M.new(base, name or (a.name .. " + " .. b.name))
-  local all = holds_anything(a) or holds_anything(b)
+  local explain = require "budget.explain"
+  local shared = explain.ancestor(a, b)
+  local all = holds_anything(a) or holds_anything(b)  -- then every cell, for its hold; else the changed ones
+  local ov = base.core:scenario()
   local conflicts, count = {}, 0
+  local function conflict(text)
+    count = count + 1
+    if count <= MAX_CONFLICTS_SHOWN then conflicts[#conflicts + 1] = text end
+  end
   for _, set in ipairs(base.sets) do
     local nd = #set.dims
-    local theirs = {}
-    for _, c in ipairs(b.ov:cells(set.index, not all)) do theirs[c.cell] = c end
-    for _, c in ipairs(a.ov:cells(set.index, not all)) do
-      local mine, other = c[nd + 1], theirs[c.cell]
-      local value = mine
-      if other then
-        local changed_a, changed_b = mine ~= c.base, other[nd + 1] ~= c.base
-        if changed_a and changed_b and mine ~= other[nd + 1] then
-          count = count + 1
-          if count <= MAX_CONFLICTS_SHOWN then
-            conflicts[#conflicts + 1] = string.format("%s %s: base %s, '%s' %s, '%s' %s", set.name,
-              M.cell_label(base, set, c), tostring(c.base), a.name, tostring(mine), b.name, tostring(other[nd + 1]))
-          end
-        elseif changed_b then
-          value = other[nd + 1]
-        end
-        theirs[c.cell] = nil
+    local sides, cells, seen = { a.ov, b.ov, shared }, {}, {}
+    for k, side in ipairs(sides) do
+      local by = {}
+      for _, c in ipairs(side:cells(set.index, not all)) do
+        by[c.cell] = c
+        if not seen[c.cell] then seen[c.cell] = true; cells[#cells + 1] = c.cell end
       end
-      if value ~= c.base or c.held or (other and other.held) then
-        m.ov:put(set.index, c.cell, value, c.held or (other and other.held))
-      end
+      sides[k] = by
     end
-    for cell, c in pairs(theirs) do
-      if c[nd + 1] ~= c.base or c.held then m.ov:put(set.index, cell, c[nd + 1], c.held) end
+    table.sort(cells)
+    for _, cell in ipairs(cells) do
+      local any = sides[1][cell] or sides[2][cell] or sides[3][cell]
+      local function amount(k) local c = sides[k][cell]; return c and c[nd + 1] or any.base end
+      local function held(k) local c = sides[k][cell]; return c ~= nil and c.held end
+      local va, vb, was = amount(1), amount(2), amount(3)
+      local ca, cb = va ~= was, vb ~= was
+      local label = function() return set.name .. " " .. M.cell_label(base, set, any) end
+      if ca and cb and va ~= vb then
+        conflict(string.format("%s: base %s, '%s' %s, '%s' %s", label(), tostring(any.base), a.name, tostring(va), b.name,
+          tostring(vb)))
+      elseif held(1) and not held(3) and cb then
+        conflict(string.format("%s: held in '%s', changed by '%s' from %s to %s", label(), a.name, b.name, tostring(was),
+          tostring(vb)))
+      elseif held(2) and not held(3) and ca then
+        conflict(string.format("%s: held in '%s', changed by '%s' from %s to %s", label(), b.name, a.name, tostring(was),
+          tostring(va)))
+      end
+      local value = ca and va or (cb and vb or was)
+      local h = held(1) or held(2)
+      if value ~= any.base or h then
+        local ok, status = ov:put(set.index, cell, value, h)
+        if not ok then error(string.format("budget.merge: %s: %s", label(), status), 2) end
+      end
     end
   end
   if count > 0 then
-    M.order[#M.order] = nil  -- a merge that failed made no scenario
-    error(string.format("budget.merge: '%s' and '%s' change %d cell%s differently:\n  %s%s", a.name, b.name, count,
+    error(string.format("budget.merge: '%s' and '%s' cannot both stand: %d cell%s:\n  %s%s", a.name, b.name, count,
       count == 1 and "" or "s", table.concat(conflicts, "\n  "),
       count > MAX_CONFLICTS_SHOWN and string.format("\n  and %d more", count - MAX_CONFLICTS_SHOWN) or ""), 2)
   end
-  m.origin = { kind = "merge", a = a, na = #a.ops, b = b, nb = #b.ops, state = m.ov:copy() }
+  local m = M.new(base, name or (a.name .. " + " .. b.name))
+  m.ov = ov
+  m.origin = { kind = "merge", a = a, na = #a.ops, b = b, nb = #b.ops, state = ov:copy() }
   m.version = 1
   return m
 end
@@ -356,13 +388,26 @@ end
 -- s:steps(): the operations in order, its layers' first, each {op, ref, arg, delta, line, layer,
 -- moves}: how much it moved each 类 and 款 total and the grand total (engine/lua/explain.lua).
 function Scenario:steps()
-  return require("budget.explain").explain(self).steps
+  local explain = require "budget.explain"
+  local out = {}
+  for i, st in ipairs(explain.explain(self, true).steps) do out[i] = explain.step_copy(st) end
+  return out
 end
 
 -- s:layers(): the scenario's layers (itself, the scenarios beneath it, the sides of a merge),
 -- each {name, moves}: its share of the scenario's change.
 function Scenario:layers()
-  return require("budget.explain").explain(self).layers
+  local out = {}
+  for i, l in ipairs(require("budget.explain").explain(self, true).layers) do
+    local moves = {}
+    for k, m in ipairs(l.moves) do
+      local rows = {}
+      for j, r in ipairs(m.rows) do rows[j] = { code = r.code, name = r.name, depth = r.depth, delta = r.delta } end
+      moves[k] = { set = m.set, total = m.total, rows = rows }
+    end
+    out[i] = { name = l.name, first = l.first, last = l.last, moves = moves }
+  end
+  return out
 end
 
 -- Where reports go: io.write, or what 'budget run' sets so a failed run prints nothing; and
@@ -371,7 +416,7 @@ M.write = function(text) io.write(text) end
 
 -- s:report([format]): prints the scenario's totals, changes and violations.
 function Scenario:report(fmt)
-  if (fmt or M.format) == "html" then return end  -- 'budget run --format html' makes one page of them all
+  if fmt == nil and M.format == "html" then return end  -- 'budget run --format html' makes one page of them all
   local report = require "budget.report"
   M.write(report.scenario(self, fmt or M.format or "table", M.explain))
 end

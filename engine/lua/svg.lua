@@ -91,10 +91,16 @@ function M.waterfall(title, bars, fen_text)
     lo = math.min(lo, b.to, b.kind == "step" and b.from or b.to)
     hi = math.max(hi, b.to, b.kind == "step" and b.from or b.to)
   end
-  local floor = math.min(0, lo)
   local span = hi - lo
-  local bottom = span > 0 and math.max(floor, lo - span) or math.min(0, lo)
-  local top = span > 0 and hi + span * 0.15 or math.max(hi * 1.05, 1)
+  local bottom, top
+  if lo < 0 then  -- a total below zero: the axis takes in zero and the lowest, with a margin
+    bottom, top = lo - math.max(span, 1) * 0.1, math.max(hi, 0) + math.max(span, 1) * 0.15
+  elseif span > 0 then
+    bottom, top = math.max(0, lo - span), hi + span * 0.15
+  else
+    bottom, top = 0, math.max(hi * 1.05, 1)
+  end
+  local zero = math.max(bottom, math.min(0, top))  -- where a total's bar stands: zero, if the axis shows it
   local left, right, ytop, ybottom = 120, 20, 24, 250
   local slot = (WIDTH - left - right) / #bars
   local w = math.min(60, slot * 0.6)
@@ -108,12 +114,14 @@ function M.waterfall(title, bars, fen_text)
     local x = left + (i - 1) * slot + (slot - w) / 2
     local class
     if b.kind == "total" then class = "total" elseif b.to < b.from then class = "down" else class = "up" end
-    local from = b.kind == "total" and bottom or b.from
+    local from = b.kind == "total" and zero or b.from
     local y_hi, y_lo = y(math.max(from, b.to)), y(math.min(from, b.to))
     out[#out + 1] = '<g class="step">'
     bar(out, class, x, y_hi, w, y_lo - y_hi, b.amount, b.tip)
-    out[#out + 1] = string.format('<text class="amount" x="%s" y="%s" text-anchor="middle">%s</text>', num(x + w / 2),
-      num(y_hi - 5), esc(b.amount))
+    if slot >= 64 then  -- room to write the amount; else the tooltip and the steps table have it
+      out[#out + 1] = string.format('<text class="amount" x="%s" y="%s" text-anchor="middle">%s</text>', num(x + w / 2),
+        num(y_hi - 5), esc(b.amount))
+    end
     if i < #bars then  -- the running total carries on to the next bar
       out[#out + 1] = string.format('<line class="link" x1="%s" y1="%s" x2="%s" y2="%s"/>', num(x + w), num(y(b.to)),
         num(x + slot), num(y(b.to)))
@@ -188,34 +196,48 @@ end
 -- A line over the points: values {{fen, amount = text}} a point, labels the points' names.
 local function line_panel(out, top, name, values, labels, left, right)
   local lo, hi = math.huge, -math.huge
-  for _, v in ipairs(values) do
-    lo = math.min(lo, v.fen)
-    hi = math.max(hi, v.fen)
+  for i = 1, #labels do
+    local v = values[i]
+    if v then
+      lo = math.min(lo, v.fen)
+      hi = math.max(hi, v.fen)
+    end
   end
   local pad = (hi - lo) * 0.1
   if pad == 0 then pad = math.max(math.abs(hi) * 0.01, 100) end
   local y = scale(lo - pad, hi + pad, top + 150, top + 20)
   out[#out + 1] = string.format('<text class="panel" x="%d" y="%d">%s</text>', left, top + 12, esc(name))
-  local step = (WIDTH - left - right) / math.max(#values, 1)
+  local step = (WIDTH - left - right) / math.max(#labels, 1)
   local pts = {}
-  for i, v in ipairs(values) do pts[i] = num(left + (i - 0.5) * step) .. "," .. num(y(v.fen)) end
-  out[#out + 1] = string.format('<polyline class="series" points="%s"/>', table.concat(pts, " "))
+  local function flush()  -- a failed point (no value) breaks the line
+    if #pts > 0 then out[#out + 1] = string.format('<polyline class="series" points="%s"/>', table.concat(pts, " ")) end
+    pts = {}
+  end
+  for i = 1, #labels do
+    local v = values[i]
+    if v then pts[#pts + 1] = num(left + (i - 0.5) * step) .. "," .. num(y(v.fen)) else flush() end
+  end
+  flush()
   local tick = { lo, hi }
   for _, t in ipairs(tick) do
     out[#out + 1] = string.format('<text class="tick" x="%d" y="%s" text-anchor="end">%s</text>', left - 6,
       num(y(t) + 4), esc(t == lo and values.lo_text or values.hi_text))
   end
-  for i, v in ipairs(values) do
-    out[#out + 1] = string.format('<circle class="point" cx="%s" cy="%s" r="3" data-amount="%s"><title>%s: %s</title>'
-      .. '</circle>', num(left + (i - 0.5) * step), num(y(v.fen)), esc(v.amount), esc(labels[i]), esc(v.amount))
+  for i = 1, #labels do
+    local v = values[i]
+    if v then out[#out + 1] = string.format('<circle class="point" cx="%s" cy="%s" r="3" data-amount="%s"><title>%s: %s</title>'
+      .. '</circle>', num(left + (i - 0.5) * step), num(y(v.fen)), esc(v.amount), esc(labels[i]), esc(v.amount)) end
   end
 end
 
--- series: {{name, values = {{fen, amount}...}, lo_text, hi_text}}; counts: {{errors, warnings,
--- infos}} a point; labels: the points' names. A panel a series, then the violations a bar a point.
+-- series: {{name, values = {{fen, amount} or nil...}, lo_text, hi_text}}; counts: {{errors,
+-- warnings, infos, failed = message or nil}} a point; labels: the points' names. A panel a
+-- series (a failed point is a gap), then the violations a bar a point.
 function M.sweep(title, labels, series, counts)
   local left, right = 120, 20
-  local height = #series * 170 + 150 + (#labels > 8 and 60 or 30)
+  local widest = 0
+  for _, l in ipairs(labels) do widest = math.max(widest, C.width(l) * 6.5) end
+  local height = #series * 170 + 150 + math.min(160, 30 + widest * 0.6)
   local out = {}
   open(out, WIDTH, height, title)
   for k, s in ipairs(series) do
@@ -233,12 +255,20 @@ function M.sweep(title, labels, series, counts)
   out[#out + 1] = string.format('<text class="tick" x="%d" y="%s" text-anchor="end">0</text>', left - 6, num(y(0) + 4))
   local step = (WIDTH - left - right) / math.max(#counts, 1)
   local every = math.max(1, math.ceil(#labels / 20))
+  local widest = 0
+  for _, l in ipairs(labels) do widest = math.max(widest, C.width(l) * 6.5) end
+  local turn = widest > step * every
   for i, c in ipairs(counts) do
     local n = c.errors + c.warnings + c.infos
     local x = left + (i - 1) * step + step * 0.15
-    bar(out, c.errors > 0 and "error" or (c.warnings > 0 and "warning" or "clean"), x, y(n), step * 0.7, y(0) - y(n),
-      tostring(n), string.format("%s: %d errors, %d warnings, %d infos", labels[i], c.errors, c.warnings, c.infos))
-    if (i - 1) % every == 0 then xlabel(out, x + step * 0.35, top + 166, labels[i], #labels > 8) end
+    if c.failed then  -- a point that failed: full height, its own colour, the error as its tooltip
+      bar(out, "failed", x, y(math.max(most, 1)), step * 0.7, y(0) - y(math.max(most, 1)), "failed",
+        string.format("%s: failed: %s", labels[i], c.failed))
+    else
+      bar(out, c.errors > 0 and "error" or (c.warnings > 0 and "warning" or "clean"), x, y(n), step * 0.7, y(0) - y(n),
+        tostring(n), string.format("%s: %d errors, %d warnings, %d infos", labels[i], c.errors, c.warnings, c.infos))
+    end
+    if (i - 1) % every == 0 then xlabel(out, x + step * 0.35, top + 166, labels[i], turn) end
   end
   out[#out + 1] = '</svg>'
   return table.concat(out, "\n")

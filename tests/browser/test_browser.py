@@ -32,7 +32,8 @@ SHOTS = sys.argv[1] if len(sys.argv) > 1 else None
 # each of its operations and the scenario.
 SCRIPT = "scripts/three-steps.lua"
 with open(SCRIPT, encoding="utf-8") as _f:
-    STEPS = len(re.findall(r"^s:(?:cut|scale|set|add|transfer|hold|release)\(", _f.read(), re.M))
+    # a bar a step that moves an amount; a hold or a release moves none and draws no bar
+    STEPS = len(re.findall(r"^s:(?:cut|scale|set|add|transfer)\(", _f.read(), re.M))
 SWEEP = ("rate", "0%", "10%", "0.5%")
 
 

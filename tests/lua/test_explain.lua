@@ -177,7 +177,7 @@ local m = budget.merge(a, c)
   H.eq(status, 2, "exit")
   local popular, exchange = spending_row("206 07 02 科普活动"), spending_row("206 07 04 学术交流活动")
   H.has(out, "budget: " .. "", "message")
-  H.has(out, ":3: budget.merge: 'a' and 'c' change ", "the script's line")
+  H.has(out, ":3: budget.merge: 'a' and 'c' cannot both stand: ", "the script's line")
   H.has(out, string.format("支出 206 07 02 科普活动 / 一般公共预算 / 项目支出: base %s, 'a' %s, 'c' %s", yuan(popular),
     yuan(popular * 95 // 100), yuan(popular * 97 // 100)), "the 科普活动 cell")
   H.has(out, string.format("支出 206 07 04 学术交流活动 / 一般公共预算 / 项目支出: base %s, 'a' %s, 'c' %s", yuan(exchange),
@@ -188,6 +188,52 @@ budget.merge(a, "b")
 ]]
   H.eq(status2, 2, "exit for a merge of a non-scenario")
   H.has(out2, ":2: budget.merge(a, b [, name]): a and b are scenarios", "message")
+end)
+
+H.test("merging two layers on one scenario: what they share counts once, each side's own changes are theirs", function()
+  local out = run([[
+local p = model:scenario("P"); p:cut("206", "10%")
+local a = p:scenario("A"); a:add("206 07 02", "1万")   -- a cell P changed too: A's change is beyond P's
+local b = p:scenario("B"); b:add("210 11", "2万")
+local s = budget.merge(a, b)
+for _, l in ipairs(s:layers()) do print("layer " .. l.name, l.moves[1].total:fen()) end
+print("popular", s:total("206 07 02"):fen())
+print("steps", #s:steps())
+]] .. PRINT_STEPS)
+  local v = values(out)
+  local cut = -(spending_row("206 科学技术支出") * 10 // 100)
+  H.eq(v.steps, "3", "P's step once, then A's and B's")
+  H.eq(v["layer P"], tostring(cut), "P's share, once")
+  H.eq(v["layer A"], "1000000", "A's share")
+  H.eq(v["layer B"], "2000000", "B's share")
+  H.eq(v["change 总计"], tostring(cut + 3000000), "the change")
+  local popular = spending_row("206 07 02 科普活动")
+  H.eq(v.popular, tostring(popular - popular * 10 // 100 + 1000000), "科普活动: P's cut, then A's 1万")
+end)
+
+H.test("a merge where one side holds a cell the other changes fails and says so", function()
+  local out, status = run [[
+local a = model:scenario("A"); a:hold("206 07 02")
+local b = model:scenario("B"); b:cut("206 07", "10%")
+budget.merge(a, b)
+]]
+  H.eq(status, 2, "exit")
+  local popular = spending_row("206 07 02 科普活动")
+  H.has(out, string.format(":3: budget.merge: 'A' and 'B' cannot both stand: 1 cell:\n  支出 206 07 02 科普活动 / 一般公共预算 / "
+    .. "项目支出: held in 'A', changed by 'B' from %s to %s", yuan(popular), yuan(popular - popular // 10)), "message")
+end)
+
+H.test("s:steps() hands out copies: changing them changes no report", function()
+  local out = run [[
+local s = model:scenario("x"); s:cut("206", "5%")
+local st = s:steps()
+st[1].moves[1].total = budget.fen(12345); st[1].label = "nothing to see"
+print("again", s:steps()[1].label, s:steps()[1].moves[1].total:fen())
+s:report()
+]]
+  local cut = -(spending_row("206 科学技术支出") * 5 // 100)
+  H.has(out, "again\tcut 206 by 5%\t" .. cut, "a fresh copy")
+  H.has(H.words(out), H.words("1 1 cut 206 by 5% " .. yuan(cut)), "the report")
 end)
 
 -- {==================================================================
@@ -235,6 +281,20 @@ H.test("compare: bad input says what was expected and exits 2", function()
     H.eq(status, 2, table.concat(c[1], " "))
     H.has(out, c[2], table.concat(c[1], " "))
   end
+end)
+
+H.test("compare: each script has its own model, so one cannot change what another's figures say", function()
+  local poison = script [[
+local s = model:scenario("poison")
+s:add("206", "1")
+model.selcache["201"] = model.selcache["206"]   -- "201" now means 206: in its own model, and no other's
+]]
+  local b = script 'local s = model:scenario("一成") s:cut("201", "10%")'
+  local out = H.budget("compare", MODEL, poison, b)
+  local general = spending_row("201 一般公共服务支出")
+  local cb = -(general * 10 // 100)
+  H.has(H.words(out), H.words(string.format("201 一般公共服务支出 %s %s 0.00 %s %s %s", yuan(general), yuan(general),
+    yuan(general + cb), yuan(cb), yuan(cb))), "B's row of 201, as computed")
 end)
 
 -- }==================================================================
@@ -306,6 +366,27 @@ H.test("batch --format html: the sweep a point a bar, every row, the same figure
   local rows = 0
   for _ in csv:gmatch("\r\n") do rows = rows + 1 end
   H.eq(count(html, "<tr") - 1, rows - 1, "a table row a CSV row")
+end)
+
+H.test("batch --format html: failed points (the first among them) are rows and bars of their own", function()
+  local sweep = script [[
+if params.rate == "3%" then error("no cut of 3% here") end
+local s = model:scenario("cut " .. params.rate)
+s:cut("206", params.rate)
+budget.emit(s, { science = s:total("206") })
+]]
+  local out_file = H.tmpname(".html")
+  local out, status = H.budget("batch", sweep, "--model", MODEL, "--param", "rate=3%,2%,1%", "--format", "html", "-o",
+    out_file, "--jobs", "1")
+  H.eq(status, 2, "exit: a point failed")
+  H.has(out, "1 of 3 points failed", "the message")
+  local html = H.read(out_file)
+  self_contained(html, "batch with a failed point")
+  H.eq(count(html, '<rect class="bar failed'), 1, "the failed point's bar")
+  H.eq(count(html, '<rect class="bar'), 3, "a bar a point")
+  H.has(html, "no cut of 3% here", "the failed point's error")
+  local science = spending_row("206 科学技术支出")
+  H.has(html, string.format('data-amount="%s"', yuan(science - science * 2 // 100)), "the 2% point's exact amount")
 end)
 
 H.test("compare --format html: bars a scenario and the base a 类, the violations of each", function()
