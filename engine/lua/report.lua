@@ -431,6 +431,8 @@ local function scenario_text(v, md)
   return table.concat(out, "\n") .. "\n"
 end
 
+-- One CSV table: a row a total, a changed cell, a violation, and for each step a row naming it
+-- ('line L: operation') and a row a total it moved (section 'step:N').
 local function scenario_csv(v)
   local out = { "section,scenario,set,code,name,base,scenario_amount,change,change_percent" }
   local function line(f)
@@ -449,6 +451,14 @@ local function scenario_csv(v)
   for _, x in ipairs(v.violations) do
     line { "violation:" .. x.severity, v.scenario, x.rule, "", table.concat(x.members, " / "), plain(x.expected),
            plain(x.found), plain(x.difference), x.message }
+  end
+  for _, st in ipairs(v.steps) do  -- a row naming the step, then a row a total it moved
+    local section = "step:" .. st.n
+    line { section, v.scenario, "", "", string.format("line %s: %s%s", st.line or "-", st.operation,
+      #v.layers > 1 and (" (layer " .. st.layer .. ")") or ""), "", "", "", "" }
+    for _, m in ipairs(st.moves) do
+      for _, r in ipairs(m.rows) do line { section, v.scenario, m.set, r.code, r.name, "", "", plain(r.delta), "" } end
+    end
   end
   return table.concat(out, "\r\n") .. "\r\n"
 end

@@ -97,6 +97,24 @@ s:report()
   H.has(H.words(out), H.words(string.format("1 2 set 206 07 02 to 3,000,000.00 %s", yuan(d1))), "the steps table")
 end)
 
+H.test("the CSV report has a row a step and a row a total it moved", function()
+  local out = run([[
+local s = model:scenario("two")
+s:set("206 07 02", "3,000,000")
+s:cut("206", "5%")
+s:report()
+]], "--format", "csv", "--explain")
+  local popular, science = spending_row("206 07 02 科普活动"), spending_row("206 科学技术支出")
+  local d1 = 300000000 - popular
+  local d2 = -((science + d1) * 5 // 100)
+  local function plain(fen) return string.format("%s%d.%02d", fen < 0 and "-" or "", math.abs(fen) // 100, math.abs(fen) % 100) end
+  H.has(out, 'step:1,two,,,"line 2: set 206 07 02 to 3,000,000.00",,,,\r\n', "step 1's row")
+  H.has(out, "step:1,two,支出,206 07,科学技术普及,,," .. plain(d1) .. ",\r\n", "step 1's move of 206 07")
+  H.has(out, "step:2,two,支出,,总计,,," .. plain(d2) .. ",\r\n", "step 2's move of the grand total")
+  H.has(out, "step:2,two,支出,206 01,科学技术管理事务,,," .. plain(-(spending_row("206 01 科学技术管理事务") * 5 // 100))
+    .. ",\r\n", "step 2's move of 206 01")
+end)
+
 H.test("a layer on a scenario: each layer's share, and the shares add up to the change", function()
   local out = run [[
 local s = model:scenario("first")
