@@ -71,7 +71,7 @@ static int l_core_new(lua_State *L) {
   c->borrowed = false;
   c->frozen = false;
   luaL_setmetatable(L, CORE_MT);
-  rc = model_new(mem_default(), &c->m);
+  rc = model_new(lbudget_allocator(L), &c->m);
   if (rc) return fail(L, "model", rc);
   return 1;
 }
@@ -585,7 +585,7 @@ static int pushoverlay(lua_State *L, scenario *sc, int core_idx) {
 static int l_scenario(lua_State *L) {
   model *m = checkcore(L);
   scenario *sc;
-  budget_status rc = scenario_new(mem_default(), m, &sc);
+  budget_status rc = scenario_new(lbudget_allocator(L), m, &sc);
   ((core *)lua_touserdata(L, 1))->frozen = true;  /* its overlay reads the cells as they are now */
   if (rc) return fail(L, "scenario", rc);
   return pushoverlay(L, sc, 1);
