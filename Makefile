@@ -73,7 +73,7 @@ LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o
 LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
-C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads
+C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads test_oom
 LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS)
 TEST_BINS = $(C_TESTS:%=$(BUILD)/tests/%)
