@@ -559,9 +559,19 @@ function Model:resolve_selection(ref)
   return set, sel
 end
 
+-- Raises msg at the line of the script that called a Model method (the caller's caller):
+-- a user's mistake names the user's file and line. The engine's own callers keep the
+-- message as it is, since theirs say where already.
+local function raise_at_caller(msg)
+  local info = debug.getinfo(3, "S")
+  if info and info.what ~= "C" and info.source:sub(1, 12) ~= "@engine/lua/" then error(msg, 3) end
+  error(msg, 0)
+end
+
 -- The total of a reference (nil: everything in the main fact set), derived from the cells.
 function Model:total(ref)
-  local set, sel = self:selection(ref)
+  local ok, set, sel = pcall(self.selection, self, ref)
+  if not ok then raise_at_caller(set) end
   return self.core:total(set.index, sel)
 end
 
