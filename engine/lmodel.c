@@ -555,8 +555,7 @@ static const char *status_name(budget_status rc) {
     case BUDGET_EZEROWEIGHTS: return "nothing";
     case BUDGET_EGRAIN: return "grain";
     case BUDGET_EOVERFLOW: return "overflow";
-    case BUDGET_ENOMEM: return "memory";
-    default: return status_str(rc);
+    default: return status_str(rc);  /* ENOMEM too: "out of memory", the words a user is told */
   }
 }
 
