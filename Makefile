@@ -74,7 +74,7 @@ LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
 C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads test_oom
-LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed test_bad
+LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed test_bad test_durable
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS)
 TEST_BINS = $(C_TESTS:%=$(BUILD)/tests/%)
 
