@@ -443,6 +443,7 @@ local function build(src, file, shared)
   if m.info.main and not m.set_by_name[m.info.main] then
     fail(file, decls[1] and decls[1].line, "model: main = '%s' is not a fact set", m.info.main)
   end
+  m.core:loaded()  -- a base model never changes: a script that reaches its core cannot either
   return m
 end
 
