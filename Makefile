@@ -298,6 +298,25 @@ fuzz-check-%:
 
 check: fuzz-check
 
+# Valgrind's memcheck over the gcc build's tests (not test_embed, which builds an installed copy):
+# every cmocka executable and every run of the command under valgrind, which must find no error
+# and no leak. Valgrind is slow, so test_oom tries fewer failure points and test_durable kills
+# fewer runs. tests/valgrind.supp holds suppressions for third-party noise only (it says which).
+DEB_PACKAGES += valgrind
+MEMCHECK_TESTS = $(filter-out test_embed,$(TEST_NAMES))
+VALGRIND = valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+  --show-leak-kinds=definite,indirect,possible --error-exitcode=99 --track-fds=no \
+  --suppressions=tests/valgrind.supp --log-file=build/memcheck/%p.log
+.PHONY: memcheck
+memcheck: deps
+	@$(MAKE) --no-print-directory WERROR=1 tests all
+	@rm -rf build/memcheck && mkdir -p build/memcheck
+	@BUDGET_WRAP="$(VALGRIND)" BUDGET_OOM_FIRST=3 BUDGET_OOM_STRIDE=3001 BUDGET_KILL_ROUNDS=4 \
+	  sh tests/run-tests.sh build $(MEMCHECK_TESTS)
+	@n=$$(ls build/memcheck | wc -l); bad=$$(grep -l 'ERROR SUMMARY: [1-9]' build/memcheck/*.log | wc -l); \
+	  echo "memcheck: $$n processes under valgrind, $$bad with errors"; \
+	  if [ "$$bad" -ne 0 ]; then grep -l 'ERROR SUMMARY: [1-9]' build/memcheck/*.log | head -n 5; exit 1; fi
+
 clean:
 	rm -rf build
 

@@ -35,7 +35,8 @@
 ** 37,000. So the gcc build fails every allocation of the model's run and every
 ** 97th of the import's; the sanitizer build every 17th and every 499th. The
 ** first hundred (the engine starting up) are always tried one by one.
-** BUDGET_OOM_STRIDE=1 in the environment tries every n of both (minutes under gcc).
+** BUDGET_OOM_STRIDE=1 in the environment tries every n of both (minutes under gcc);
+** 'make memcheck' sets a wide stride and BUDGET_OOM_FIRST, as valgrind is slower still.
 */
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -52,11 +53,14 @@
 #define IMPORT_STRIDE 97
 #endif
 
-static long stride(long fallback) {
-  const char *s = getenv("BUDGET_OOM_STRIDE");
+/* A count from the environment, or the fallback. */
+static long setting(const char *name, long fallback) {
+  const char *s = getenv(name);
   long n = s ? atol(s) : 0;
   return n > 0 ? n : fallback;
 }
+
+static long stride(long fallback) { return setting("BUDGET_OOM_STRIDE", fallback); }
 
 /* Counts allocations, fails the one numbered fail_at (1-based; 0: none), and keeps the books. */
 typedef struct hooks {
@@ -189,9 +193,9 @@ static void assert_balanced(const hooks *h, long n) {
   }
 }
 
-/* The n to try after n: every one up to a hundred, then 'step' apart. */
+/* The n to try after n: every one up to a hundred (BUDGET_OOM_FIRST), then 'step' apart. */
 static long next_n(long n, long step) {
-  return n < 100 ? n + 1 : n + step;
+  return n < setting("BUDGET_OOM_FIRST", 100) ? n + 1 : n + step;
 }
 
 /* Loading the SAST model, a scenario on it and its report, with each allocation failing in turn. */
@@ -229,8 +233,8 @@ static void test_oom_model_scenario_report(void **state) {
   }
   free(want.text);
   printf("allocation failures: model + scenario + report: %ld failure points covered of %ld allocations"
-         " (every %ld past 100): %ld stopped with out of memory, %ld recovered with the same report\n",
-         points, total, step, clean, points - clean);
+         " (every %ld past the first %ld): %ld stopped with out of memory, %ld recovered with the same report\n",
+         points, total, step, setting("BUDGET_OOM_FIRST", 100), clean, points - clean);
 }
 
 /* 'budget import -o FILE' with each allocation failing in turn: the file is whole or absent, never part. */
@@ -281,8 +285,8 @@ static void test_oom_import_output(void **state) {
   unlink(log);
   rmdir(dir);
   printf("allocation failures: import -o: %ld failure points covered of %ld allocations"
-         " (every %ld past 100): %ld stopped with out of memory and no file, %ld recovered with the whole file\n",
-         points, total, step, clean, points - clean);
+         " (every %ld past the first %ld): %ld stopped with out of memory and no file, %ld recovered with the whole file\n",
+         points, total, step, setting("BUDGET_OOM_FIRST", 100), clean, points - clean);
 }
 
 int main(void) {

@@ -72,6 +72,9 @@ end)
 -- Killed while writing
 -- ===================================================================
 
+-- Kills a command, 40 by default; 'make memcheck' asks for fewer (under valgrind each takes seconds).
+local ROUNDS = tonumber(os.getenv("BUDGET_KILL_ROUNDS") or "") or 40
+
 -- Seconds the command takes, the best of three.
 local function duration(cmd)
   local best = math.huge
@@ -121,11 +124,11 @@ H.test("import -o killed at any moment: the output is the old file or the whole 
   local text, status = H.sh(cmd)
   H.eq(status, 0, "import\n" .. text)
   local whole = H.read(out)
-  local killed, finished, t = kill_while_writing(cmd, out, "-- the old model\n", whole, 40)
+  local killed, finished, t = kill_while_writing(cmd, out, "-- the old model\n", whole, ROUNDS)
   remove_temporaries(out)
-  print(string.format("import -o: 40 SIGKILLs over %.0f ms, %d while it ran; the file was old or whole every time"
-    .. " (%d whole)", t * 1000, killed, finished))
-  assert(killed >= 10, "too few kills landed while the import ran: " .. killed)
+  print(string.format("import -o: %d SIGKILLs over %.0f ms, %d while it ran; the file was old or whole every time"
+    .. " (%d whole)", ROUNDS, t * 1000, killed, finished))
+  assert(killed >= ROUNDS // 4, "too few kills landed while the import ran: " .. killed)
 end)
 
 H.test("batch -o killed at any moment: the output is the old file or the whole CSV, never a part", function()
@@ -136,11 +139,11 @@ H.test("batch -o killed at any moment: the output is the old file or the whole C
   H.eq(status, 1, "batch (its cuts break a rule of severity error)\n" .. text)
   local whole = H.read(out)
   H.eq(select(2, whole:gsub("\n", "")), 10002, "the header and 10,001 rows")
-  local killed, finished, t = kill_while_writing(cmd, out, "old,file\r\n", whole, 40)
+  local killed, finished, t = kill_while_writing(cmd, out, "old,file\r\n", whole, ROUNDS)
   remove_temporaries(out)
-  print(string.format("batch -o: 40 SIGKILLs over %.0f ms, %d while it ran; the file was old or whole every time"
-    .. " (%d whole)", t * 1000, killed, finished))
-  assert(killed >= 10, "too few kills landed while the batch ran: " .. killed)
+  print(string.format("batch -o: %d SIGKILLs over %.0f ms, %d while it ran; the file was old or whole every time"
+    .. " (%d whole)", ROUNDS, t * 1000, killed, finished))
+  assert(killed >= ROUNDS // 4, "too few kills landed while the batch ran: " .. killed)
 end)
 
 -- }==================================================================
