@@ -17,6 +17,16 @@ M.Model = Model
 -- A model file may run this many Lua instructions while it is loaded.
 local INSTRUCTION_LIMIT = 50000000
 
+-- The strings' metatable leads to the engine's own string table: out of a model's reach
+-- (the sandbox does the same for scripts), so that ("x"):rep stays the engine's.
+debug.getmetatable("").__metatable = false  -- debug: the sandbox may have protected it first
+
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do c[k] = v end
+  return c
+end
+
 -- {==================================================================
 -- Errors with a place
 -- ===================================================================
@@ -123,12 +133,15 @@ local function vocabulary(file)
       return r
     end
   end
-  -- What rule functions may use: no io, os, package, debug, load.
+  -- What rule functions may use: no io, os, package, debug, load. No setmetatable either: the
+  -- engine reads a model's tables after its chunk has run, outside the instruction limit, so
+  -- they must be plain data that runs no code of the model's (__index, __pairs, __gc...). The
+  -- libraries are copies: a model that changes string.rep changes only its own.
   for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error",
-                       "assert", "pcall", "setmetatable", "getmetatable", "rawequal", "rawget", "rawlen" } do
+                       "assert", "pcall", "rawequal", "rawget", "rawlen" } do
     env[k] = _G[k]
   end
-  env.string, env.table, env.math, env.utf8 = string, table, math, utf8
+  env.string, env.table, env.math, env.utf8 = copy(string), copy(table), copy(math), copy(utf8)
   env.money, env.rate = C.money, C.rate
   return env, decls
 end
