@@ -4,11 +4,15 @@
 ** under the sandbox (budget_run, not trusted), with small limits so that a
 ** runaway script stops quickly. A script may fail; the engine must never
 ** crash, hang, leak or let it out of the sandbox. Each scenario a script
-** makes is reported in every format.
+** makes is reported, in each of the four formats in turn.
 ** See LICENSE for copyright and license.
 */
+#define _POSIX_C_SOURCE 200809L  /* dup2 */
+
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "budget.h"
 
@@ -26,6 +30,11 @@ static unsigned long runs;
 
 static void start(void) {
   budget_options o = {0};
+  int null = open("/dev/null", O_WRONLY);
+  if (null >= 0) {  /* what the scripts print (budget_run writes it out): libFuzzer reports on stderr */
+    dup2(null, 1);
+    close(null);
+  }
   o.max_memory = (size_t)128 << 20;
   o.max_steps = 1000000;
   o.max_seconds = 5;
@@ -43,16 +52,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (rc == BUDGET_OK) {
     for (i = 0; i < budget_result_scenarios(r) && i < 4; i++) {
       int64_t fen;
+      char *text;
+      size_t len;
       (void)budget_result_total(r, i, NULL, &fen);
       for (k = 0; k < budget_result_violations(r, i); k++) {
         budget_violation v;
         require(budget_result_violation(r, i, k, &v) == BUDGET_OK);
       }
-      for (f = 0; f < sizeof formats / sizeof formats[0]; f++) {
-        char *text;
-        size_t len;
-        if (budget_result_report_text(r, i, formats[f], &text, &len) == BUDGET_OK) budget_free(text);
-      }
+      f = runs % (sizeof formats / sizeof formats[0]);  /* a format a run: each in turn, at a quarter of the cost */
+      if (budget_result_report_text(r, i, formats[f], &text, &len) == BUDGET_OK) budget_free(text);
     }
     budget_result_free(r);
   } else {
