@@ -73,8 +73,8 @@ LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o
 LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
-C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads
-LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed test_explain
+C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads test_oom
+LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed test_explain test_bad test_durable
 # The HTML reports in headless Chromium (tests/browser), once, against the gcc build.
 BROWSER_TESTS = test_browser
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS) $(BROWSER_TESTS)
@@ -260,10 +260,24 @@ san: deps
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
 	@sh tests/run-tests.sh build/san $(TEST_NAMES)
 
-# libFuzzer on the importer, for FUZZ_SECONDS (default 60), from the corpus in tests/fuzz
-# and the test documents; what it finds goes to build/fuzz/findings (see tests/fuzz/README.md).
+# libFuzzer targets (tests/fuzz/README.md): each runs FUZZ_SECONDS (default 60) in 'make fuzz',
+# one after the other, from its seeds; new inputs go to build/fuzz/corpus/NAME and what it
+# finds to build/fuzz/findings. 'make fuzz FUZZ_TARGETS=fuzz_money' runs one.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_import
+FUZZ_TARGETS = fuzz_money fuzz_rate fuzz_ref fuzz_model fuzz_import fuzz_scenario
+FUZZ_SEEDS_money = tests/fuzz/corpus/money
+FUZZ_SEEDS_rate = tests/fuzz/corpus/rate
+FUZZ_SEEDS_ref = tests/fuzz/corpus/ref
+FUZZ_SEEDS_model = tests/fuzz/corpus/model tests/bad/models
+FUZZ_SEEDS_import = tests/fuzz/corpus/import tests/import
+FUZZ_SEEDS_scenario = tests/fuzz/corpus/scenario scripts tests/bad/scripts tests/bad/sandbox
+FUZZ_DICT_money = tests/fuzz/text.dict
+FUZZ_DICT_rate = tests/fuzz/text.dict
+FUZZ_DICT_ref = tests/fuzz/text.dict
+FUZZ_DICT_model = tests/fuzz/lua.dict
+FUZZ_DICT_import = tests/fuzz/import.dict
+FUZZ_DICT_scenario = tests/fuzz/lua.dict
+FUZZ_FLAGS = -timeout=10 -rss_limit_mb=4096 -artifact_prefix=build/fuzz/findings/ -print_final_stats=1
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libbudget.a
 	$(say) LD $@
@@ -271,12 +285,51 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libbudget.a
 
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/%)
 
+# One target for FUZZ_SECONDS: build/fuzz/corpus/NAME first, so that what it finds is kept there.
+fuzz-run-%:
+	@mkdir -p build/fuzz/corpus/$* build/fuzz/findings
+	build/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) -dict=$(FUZZ_DICT_$*) \
+	  build/fuzz/corpus/$* $(FUZZ_SEEDS_$*)
+
 fuzz: deps
 	@$(MAKE) --no-print-directory FUZZ=1 CC=clang fuzz-build
-	@mkdir -p build/fuzz/corpus/import build/fuzz/findings
-	build/fuzz/fuzz_import -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
-	  -dict=tests/fuzz/import.dict -artifact_prefix=build/fuzz/findings/ -print_final_stats=1 \
-	  build/fuzz/corpus/import tests/fuzz/corpus/import tests/import
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:fuzz_%=fuzz-run-%)
+
+# 'make check' runs each target briefly: every seed, then FUZZ_CHECK_SECONDS of mutations,
+# into a scratch corpus so that the tree stays as it was.
+FUZZ_CHECK_SECONDS ?= 3
+.PHONY: fuzz-check
+fuzz-check: deps
+	@$(MAKE) --no-print-directory WERROR=1 FUZZ=1 CC=clang fuzz-build
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:fuzz_%=fuzz-check-%)
+
+fuzz-check-%:
+	@rm -rf build/fuzz/check/$* && mkdir -p build/fuzz/check/$* build/fuzz/findings
+	@build/fuzz/fuzz_$* -max_total_time=$(FUZZ_CHECK_SECONDS) $(FUZZ_FLAGS) -dict=$(FUZZ_DICT_$*) \
+	  build/fuzz/check/$* $(FUZZ_SEEDS_$*) >build/fuzz/check/$*.log 2>&1 \
+	  || { tail -n 40 build/fuzz/check/$*.log; echo "fuzz-check: fuzz_$* failed" >&2; exit 1; }
+	@echo "fuzz-check: fuzz_$* $$(grep -o 'number_of_executed_units: [0-9]*' build/fuzz/check/$*.log)"
+
+check: fuzz-check
+
+# Valgrind's memcheck over the gcc build's tests (not test_embed, which builds an installed copy):
+# every cmocka executable and every run of the command under valgrind, which must find no error
+# and no leak. Valgrind is slow, so test_oom tries fewer failure points and test_durable kills
+# fewer runs. tests/valgrind.supp holds suppressions for third-party noise only (it says which).
+DEB_PACKAGES += valgrind
+MEMCHECK_TESTS = $(filter-out test_embed $(BROWSER_TESTS),$(TEST_NAMES))
+VALGRIND = valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+  --show-leak-kinds=definite,indirect,possible --error-exitcode=99 --track-fds=no \
+  --suppressions=tests/valgrind.supp --log-file=build/memcheck/%p.log
+.PHONY: memcheck
+memcheck: deps
+	@$(MAKE) --no-print-directory WERROR=1 tests all
+	@rm -rf build/memcheck && mkdir -p build/memcheck
+	@BUDGET_WRAP="$(VALGRIND)" BUDGET_OOM_FIRST=3 BUDGET_OOM_STRIDE=3001 BUDGET_KILL_ROUNDS=4 \
+	  sh tests/run-tests.sh build $(MEMCHECK_TESTS)
+	@n=$$(ls build/memcheck | wc -l); bad=$$(grep -l 'ERROR SUMMARY: [1-9]' build/memcheck/*.log | wc -l); \
+	  echo "memcheck: $$n processes under valgrind, $$bad with errors"; \
+	  if [ "$$bad" -ne 0 ]; then grep -l 'ERROR SUMMARY: [1-9]' build/memcheck/*.log | head -n 5; exit 1; fi
 
 clean:
 	rm -rf build

@@ -112,6 +112,19 @@ typedef struct budget_options {
   const char *const *allow;   /* directories budget.load may read models under; NULL: only explicit loads */
   size_t nallow;
   int trusted;                /* nonzero: no sandbox (the analyst's own scripts) */
+  /*
+  ** The allocator every engine allocation goes through: its Lua state, the
+  ** model's cells and members, the API's records; NULL: the C library's. It
+  ** has lua_Alloc's contract: nsize == 0 frees 'ptr' (osize bytes, or NULL);
+  ** otherwise it returns a block of nsize bytes that keeps the first
+  ** min(osize, nsize) bytes of ptr, or NULL, leaving ptr intact. A host can
+  ** cap or count memory with it, or fail an allocation on purpose: the call
+  ** that needed it returns BUDGET_ENOMEM (or fails with "not enough memory")
+  ** and the engine stays usable. Batch workers run on threads and use the C
+  ** library's allocator.
+  */
+  void *(*alloc)(void *ud, void *ptr, size_t osize, size_t nsize);
+  void *alloc_ud;
 } budget_options;
 
 /* A new engine with its own Lua state; opts may be NULL. ENOMEM only. The caller frees it. */

@@ -43,6 +43,16 @@ static void preload(lua_State *L) {
   lua_pop(L, 2);
 }
 
+const char lbudget_alloc_key = 'a';
+
+const mem_allocator *lbudget_allocator(lua_State *L) {
+  const mem_allocator *A;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &lbudget_alloc_key);
+  A = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return A != NULL ? A : mem_default();
+}
+
 int luaopen_budget(lua_State *L) {
   preload(L);
   lua_newtable(L);

@@ -52,6 +52,17 @@ void lbudget_open_batch(lua_State *L);
 void lbudget_open_sys(lua_State *L);
 
 /*
+** The registry key of the engine's allocator hooks (a light userdata pointing at a
+** mem_allocator that outlives the state), which script.c sets; C memory the bindings
+** own (model cores, scenarios, writers) comes from there, so that a host's hooks see it.
+*/
+extern const char lbudget_alloc_key;
+
+/* The allocator under lbudget_alloc_key, or the C library's for a state without one
+** (the Lua module in a stock lua5.4). [-0, +0, -] */
+const mem_allocator *lbudget_allocator(lua_State *L);
+
+/*
 ** The registry key under which a host may keep a pointer to a volatile
 ** sig_atomic_t that its SIGINT handler sets; batch runs stop when it is set.
 */

@@ -8,7 +8,6 @@
 */
 #include "budget.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "lauxlib.h"
@@ -18,6 +17,7 @@
 #include "script.h"
 
 struct budget_engine {
+  mem_allocator A;    /* the host's hooks (budget_options.alloc) or the C library's */
   script *s;
   lua_State *L;
   budget_options opts;
@@ -48,23 +48,52 @@ struct budget_result {
 ** Memory: the API's own records go through the engine's allocator hooks too
 ** =================================================================== */
 
-static const mem_allocator *A(void) { return mem_default(); }
-
-static void *zalloc(size_t count, size_t size) {
+static void *zalloc(budget_engine *e, size_t count, size_t size) {
   void *p;
-  return mem_zarray(A(), count, size, &p) == BUDGET_OK ? p : NULL;
+  return mem_zarray(&e->A, count, size, &p) == BUDGET_OK ? p : NULL;
 }
 
-static void zfree(void *p, size_t count, size_t size) { mem_free(A(), p, count, size); }
+static void zfree(budget_engine *e, void *p, size_t count, size_t size) { mem_free(&e->A, p, count, size); }
 
-static char *dup(const char *s) {
+static char *dup(budget_engine *e, const char *s) {
   char *p;
   if (s == NULL) s = "";
-  return mem_strndup(A(), s, strlen(s), &p) == BUDGET_OK ? p : NULL;
+  return mem_strndup(&e->A, s, strlen(s), &p) == BUDGET_OK ? p : NULL;
 }
 
-static void free_str(const char *s) {
-  if (s) mem_free(A(), (char *)(size_t)s, strlen(s) + 1, 1);  /* ours: made by dup */
+static void free_str(budget_engine *e, const char *s) {
+  if (s) mem_free(&e->A, (char *)(size_t)s, strlen(s) + 1, 1);  /* ours: made by dup */
+}
+
+/* Frees the first n violations' strings and the array of 'cap' entries. */
+static void free_violations(budget_engine *e, budget_violation *v, size_t n, size_t cap) {
+  size_t k;
+  for (k = 0; k < n; k++) {
+    free_str(e, v[k].rule);
+    free_str(e, v[k].severity);
+    free_str(e, v[k].members);
+    free_str(e, v[k].message);
+  }
+  zfree(e, v, cap, sizeof *v);
+}
+
+/*
+** What the API hands the caller (report texts) is freed by budget_free, which
+** has no engine to ask: the block starts with the hooks and size it came from.
+*/
+typedef struct handout {
+  mem_allocator A;
+  size_t size;
+  max_align_t align;  /* the text starts at a boundary any type could */
+} handout;
+
+static char *handout_new(budget_engine *e, size_t len) {
+  handout *h;
+  if (len > (size_t)-1 - sizeof *h - 1) return NULL;
+  if (mem_array(&e->A, sizeof *h + len + 1, 1, (void **)&h) != BUDGET_OK) return NULL;
+  h->A = e->A;
+  h->size = sizeof *h + len + 1;
+  return (char *)(h + 1);
 }
 
 /* }================================================================== */
@@ -122,21 +151,24 @@ const char *budget_status_str(budget_status rc) { return status_str(rc); }
 const char *budget_version(void) { return BUDGET_VERSION; }
 
 budget_status budget_engine_new(const budget_options *opts, budget_engine **out) {
-  budget_engine *e = zalloc(1, sizeof *e);
+  budget_engine *e;
+  mem_allocator A = *mem_default();
   budget_options o;
   lua_State *L;
   size_t i;
   budget_status rc;
-  if (e == NULL) return BUDGET_ENOMEM;
+  if (opts && opts->alloc) A.fn = opts->alloc, A.ud = opts->alloc_ud;
+  if (mem_zarray(&A, 1, sizeof *e, (void **)&e) != BUDGET_OK) return BUDGET_ENOMEM;
+  e->A = A;
   memset(&o, 0, sizeof o);
   if (opts) o = *opts;
   if (o.max_memory == 0) o.max_memory = (size_t)1 << 30;
   if (o.max_steps == 0) o.max_steps = 100000000;
   if (o.max_seconds <= 0) o.max_seconds = 60;
   e->opts = o;
-  rc = script_new(A(), 0, &e->s);
+  rc = script_new(&e->A, 0, &e->s);
   if (rc) {
-    zfree(e, 1, sizeof *e);
+    zfree(e, e, 1, sizeof *e);
     return rc;
   }
   L = e->L = script_state(e->s);
@@ -163,8 +195,9 @@ budget_status budget_engine_new(const budget_options *opts, budget_engine **out)
 
 void budget_engine_free(budget_engine *e) {
   if (e == NULL) return;
+  mem_allocator A = e->A;  /* e itself goes last, with the hooks it came from */
   script_free(e->s);
-  zfree(e, 1, sizeof *e);
+  mem_free(&A, e, 1, sizeof *e);
 }
 
 const char *budget_errmsg(const budget_engine *e) {
@@ -178,7 +211,7 @@ const char *budget_errmsg(const budget_engine *e) {
 ** =================================================================== */
 
 static budget_status keep_model(budget_engine *e, budget_model **out) {
-  budget_model *m = zalloc(1, sizeof *m);
+  budget_model *m = zalloc(e, 1, sizeof *m);
   if (m == NULL) {
     lua_pop(e->L, 1);
     return BUDGET_ENOMEM;
@@ -213,7 +246,7 @@ budget_status budget_model_load_string(budget_engine *e, const char *text, size_
 void budget_model_free(budget_model *m) {
   if (m == NULL) return;
   luaL_unref(m->e->L, LUA_REGISTRYINDEX, m->ref);
-  zfree(m, 1, sizeof *m);
+  zfree(m->e, m, 1, sizeof *m);
 }
 
 /* The status of a failed lookup, from what the Lua side said. */
@@ -282,16 +315,16 @@ budget_status budget_run(budget_engine *e, budget_model *m, const char *script_t
     return rc;
   }
   lua_pop(L, 2);
-  r = zalloc(1, sizeof *r);
+  r = zalloc(e, 1, sizeof *r);
   if (r == NULL) {
     lua_pop(L, 1);
     return BUDGET_ENOMEM;
   }
   r->e = e;
   r->n = (size_t)luaL_len(L, -1);
-  r->sc = zalloc(r->n + 1, sizeof *r->sc);
+  r->sc = zalloc(e, r->n + 1, sizeof *r->sc);
   if (r->sc == NULL) {
-    zfree(r, 1, sizeof *r);
+    zfree(e, r, 1, sizeof *r);
     lua_pop(L, 1);
     return BUDGET_ENOMEM;
   }
@@ -299,9 +332,15 @@ budget_status budget_run(budget_engine *e, budget_model *m, const char *script_t
     const char *nm;
     lua_geti(L, -1, (lua_Integer)i + 1);
     lua_getfield(L, -1, "name");
-    nm = lua_tostring(L, -1);
-    r->sc[i].name = dup(nm);
+    nm = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";  /* no conversion: it could raise */
+    r->sc[i].name = dup(e, nm);
     lua_pop(L, 2);
+    if (r->sc[i].name == NULL) {  /* a result with a name missing would hand NULL to the caller */
+      lua_pop(L, 1);
+      r->ref = LUA_NOREF;
+      budget_result_free(r);
+      return BUDGET_ENOMEM;
+    }
   }
   r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
   *out = r;
@@ -318,40 +357,40 @@ budget_status budget_run_file(budget_engine *e, budget_model *m, const char *pat
     set_err(e, "cannot read the script");
     return BUDGET_ENOTFOUND;
   }
-  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-      (buf = malloc((size_t)n + 1)) == NULL) {
+  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
     fclose(f);
     set_err(e, "cannot read the script");
     return BUDGET_EIO;
   }
+  if ((buf = zalloc(e, (size_t)n + 1, 1)) == NULL) {
+    fclose(f);
+    set_err(e, "not enough memory");
+    return BUDGET_ENOMEM;
+  }
   if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
+    zfree(e, buf, (size_t)n + 1, 1);
     fclose(f);
     set_err(e, "cannot read the script");
     return BUDGET_EIO;
   }
   fclose(f);
   rc = budget_run(e, m, buf, (size_t)n, path, params, nparams, out);
-  free(buf);
+  zfree(e, buf, (size_t)n + 1, 1);
   return rc;
 }
 
 void budget_result_free(budget_result *r) {
-  size_t i, k;
+  size_t i;
+  budget_engine *e;
   if (r == NULL) return;
-  luaL_unref(r->e->L, LUA_REGISTRYINDEX, r->ref);
+  e = r->e;
+  luaL_unref(e->L, LUA_REGISTRYINDEX, r->ref);
   for (i = 0; i < r->n; i++) {
-    free_str(r->sc[i].name);
-    for (k = 0; k < r->sc[i].nv; k++) {
-      free_str(r->sc[i].v[k].rule);
-      free_str(r->sc[i].v[k].severity);
-      free_str(r->sc[i].v[k].members);
-      free_str(r->sc[i].v[k].message);
-    }
-    zfree(r->sc[i].v, r->sc[i].nv + 1, sizeof *r->sc[i].v);
+    free_str(e, r->sc[i].name);
+    if (r->sc[i].loaded) free_violations(e, r->sc[i].v, r->sc[i].nv, r->sc[i].nv + 1);
   }
-  zfree(r->sc, r->n + 1, sizeof *r->sc);
-  zfree(r, 1, sizeof *r);
+  zfree(e, r->sc, r->n + 1, sizeof *r->sc);
+  zfree(e, r, 1, sizeof *r);
 }
 
 size_t budget_result_scenarios(const budget_result *r) {
@@ -383,12 +422,13 @@ budget_status budget_result_total(budget_result *r, size_t i, const char *ref, i
   return BUDGET_OK;
 }
 
-static char *field_string(lua_State *L, const char *k) {
+static char *field_string(budget_engine *e, const char *k) {
+  lua_State *L = e->L;
   const char *s;
   char *copy;
   lua_getfield(L, -1, k);
-  s = lua_tostring(L, -1);
-  copy = dup(s);
+  s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";  /* no conversion: it could raise */
+  copy = dup(e, s);
   lua_pop(L, 1);
   return copy;
 }
@@ -401,11 +441,12 @@ static int64_t field_fen(lua_State *L, const char *k) {
   return v;
 }
 
-/* Copies scenario i's violations out of Lua, once. */
+/* Copies scenario i's violations out of Lua, once; on failure nothing is kept, so a later call tries again. */
 static budget_status load_violations(budget_result *r, size_t i) {
   budget_engine *e = r->e;
   lua_State *L = e->L;
   scenario_out *sc = &r->sc[i];
+  budget_violation *list;
   size_t n, k;
   budget_status rc;
   if (sc->loaded) return BUDGET_OK;
@@ -413,28 +454,29 @@ static budget_status load_violations(budget_result *r, size_t i) {
   push_scenario(r, i);
   if ((rc = pcall_api(e, 1, 1)) != BUDGET_OK) return rc;
   n = (size_t)luaL_len(L, -1);
-  sc->v = zalloc(n + 1, sizeof *sc->v);
-  if (sc->v == NULL) {
+  list = zalloc(e, n + 1, sizeof *list);
+  if (list == NULL) {
     lua_pop(L, 1);
     return BUDGET_ENOMEM;
   }
   for (k = 0; k < n; k++) {
-    budget_violation *v = &sc->v[k];
+    budget_violation *v = &list[k];
     lua_geti(L, -1, (lua_Integer)k + 1);
-    v->rule = field_string(L, "rule");
-    v->severity = field_string(L, "severity");
-    v->members = field_string(L, "members");
-    v->message = field_string(L, "message");
+    v->rule = field_string(e, "rule");
+    v->severity = field_string(e, "severity");
+    v->members = field_string(e, "members");
+    v->message = field_string(e, "message");
     v->found = field_fen(L, "found");
     v->expected = field_fen(L, "expected");
     v->difference = field_fen(L, "difference");
     lua_pop(L, 1);
     if (!v->rule || !v->severity || !v->members || !v->message) {
-      sc->nv = k + 1;
+      free_violations(e, list, k + 1, n + 1);
       lua_pop(L, 1);
       return BUDGET_ENOMEM;
     }
   }
+  sc->v = list;
   sc->nv = n;
   sc->loaded = true;  /* sc->v holds n + 1 entries: the count freed with is nv + 1 */
   lua_pop(L, 1);
@@ -459,6 +501,7 @@ budget_status budget_result_violation(const budget_result *r, size_t i, size_t k
 
 budget_status budget_result_report_text(budget_result *r, size_t i, const char *format, char **text, size_t *len) {
   budget_engine *e = r->e;
+  char *copy;
   const char *s;
   size_t n;
   budget_status rc;
@@ -468,13 +511,14 @@ budget_status budget_result_report_text(budget_result *r, size_t i, const char *
   lua_pushstring(e->L, format ? format : "table");
   if ((rc = pcall_api(e, 2, 1)) != BUDGET_OK) return strstr(e->errmsg, "unknown format") ? BUDGET_EINVAL : rc;
   s = lua_tolstring(e->L, -1, &n);
-  *text = malloc(n + 1);
-  if (*text == NULL) {
+  if ((copy = handout_new(e, n)) == NULL) {
     lua_pop(e->L, 1);
+    set_err(e, "not enough memory");
     return BUDGET_ENOMEM;
   }
-  memcpy(*text, s, n);
-  (*text)[n] = '\0';
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  *text = copy;
   if (len) *len = n;
   lua_pop(e->L, 1);
   return BUDGET_OK;
@@ -486,12 +530,17 @@ budget_status budget_result_report(budget_result *r, size_t i, const char *forma
   budget_status rc = budget_result_report_text(r, i, format, &text, &len);
   if (rc) return rc;
   if (fwrite(text, 1, len, f) != len) rc = BUDGET_EIO;
-  free(text);
+  budget_free(text);
   return rc;
 }
 
 void budget_free(void *p) {
-  free(p);
+  handout *h;
+  mem_allocator A;
+  if (p == NULL) return;
+  h = (handout *)p - 1;
+  A = h->A;
+  mem_free(&A, h, h->size, 1);
 }
 
 /* }================================================================== */

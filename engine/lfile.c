@@ -10,12 +10,29 @@
 #include "lbudget.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lauxlib.h"
+
+/*
+** A temporary file from the template 'tmp' (ending in XXXXXX), as open(2) would make the file
+** itself: mkstemp gives 0600, but a report is for whoever the umask lets read it. The umask is
+** read by setting it and back; the engine creates no file on another thread meanwhile.
+*/
+static int make_temp(char *tmp) {
+  int fd = mkstemp(tmp);
+  if (fd >= 0) {
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, (mode_t)0666 & ~mask);
+  }
+  return fd;
+}
 
 /* Writes all of buf to fd; false with errno set on failure. */
 static int write_all(int fd, const char *buf, size_t len) {
@@ -31,6 +48,37 @@ static int write_all(int fd, const char *buf, size_t len) {
   return 1;
 }
 
+/*
+** Makes a rename into path[0..plen) durable: fsync of the directory that holds
+** it, so that a crash after we report success cannot bring the old file back.
+** A file system that cannot sync a directory (EINVAL) has nothing to make
+** durable there. False with errno set on failure. [-0, +0, m]
+*/
+static int sync_dir(lua_State *L, const char *path, size_t plen) {
+  char *dir = lua_newuserdatauv(L, plen + 2, 0);
+  size_t n = plen;
+  int fd, ok;
+  while (n > 0 && path[n - 1] != '/') n--;
+  if (n == 0) {
+    dir[0] = '.', dir[1] = '\0';
+  } else {
+    memcpy(dir, path, n);  /* keeps the '/': "/" stays the root */
+    dir[n] = '\0';
+  }
+  fd = open(dir, O_RDONLY);
+  lua_pop(L, 1);  /* 'dir' is not used again, and the GC may collect it only after this */
+  if (fd < 0) return 0;
+  ok = fsync(fd) == 0 || errno == EINVAL;
+  if (!ok) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return 0;
+  }
+  close(fd);
+  return 1;
+}
+
 /* budget.write_file(path, text) → true | nil, message [-0, +1|2, m] */
 static int l_write_file(lua_State *L) {
   size_t plen, len;
@@ -41,7 +89,7 @@ static int l_write_file(lua_State *L) {
   tmp = lua_newuserdatauv(L, plen + sizeof ".XXXXXX", 0);  /* the GC frees it, even if we raise */
   memcpy(tmp, path, plen);
   memcpy(tmp + plen, ".XXXXXX", sizeof ".XXXXXX");
-  fd = mkstemp(tmp);
+  fd = make_temp(tmp);
   if (fd < 0) {
     lua_pushnil(L);
     lua_pushfstring(L, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
@@ -62,6 +110,11 @@ static int l_write_file(lua_State *L) {
     lua_pushfstring(L, "%s: cannot write: %s", path, strerror(saved));
     return 2;
   }
+  if (!sync_dir(L, path, plen)) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: cannot sync its directory: %s", path, strerror(errno));
+    return 2;
+  }
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -79,9 +132,11 @@ static int l_write_file(lua_State *L) {
 
 typedef struct writer {
   int fd;          /* -1 once committed or aborted */
-  char *tmp, *path;
+  char *tmp, *path;  /* point into 'names': the userdata holds everything, so a raise leaks nothing */
+  size_t plen;
   size_t used;     /* bytes waiting in buf: one write a buffer, not one a row */
   char buf[WRITER_BUFFER];
+  char names[];    /* path, NUL, path.XXXXXX, NUL */
 } writer;
 
 static int flush(writer *w) {
@@ -102,9 +157,6 @@ static void drop(writer *w) {
     unlink(w->tmp);
     w->fd = -1;
   }
-  free(w->tmp);
-  free(w->path);
-  w->tmp = w->path = NULL;
 }
 
 static int l_writer_gc(lua_State *L) {
@@ -115,18 +167,19 @@ static int l_writer_gc(lua_State *L) {
 static int l_atomic_open(lua_State *L) {
   size_t plen;
   const char *path = luaL_checklstring(L, 1, &plen);
-  writer *w = lua_newuserdatauv(L, sizeof *w, 0);
+  writer *w;
+  if (plen > (size_t)-1 / 2 - sizeof *w - sizeof ".XXXXXX") return luaL_error(L, "the path is too long");
+  w = lua_newuserdatauv(L, sizeof *w + 2 * plen + 1 + sizeof ".XXXXXX", 0);
   w->fd = -1;
   w->used = 0;
-  w->tmp = w->path = NULL;
+  w->plen = plen;
+  w->path = w->names;
+  w->tmp = w->names + plen + 1;
   luaL_setmetatable(L, WRITER_MT);
-  w->path = malloc(plen + 1);
-  w->tmp = malloc(plen + sizeof ".XXXXXX");
-  if (w->path == NULL || w->tmp == NULL) return luaL_error(L, "out of memory");
   memcpy(w->path, path, plen + 1);
   memcpy(w->tmp, path, plen);
   memcpy(w->tmp + plen, ".XXXXXX", sizeof ".XXXXXX");
-  w->fd = mkstemp(w->tmp);
+  w->fd = make_temp(w->tmp);
   if (w->fd < 0) {
     lua_pushnil(L);
     lua_pushfstring(L, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
@@ -165,6 +218,7 @@ static int l_writer_commit(lua_State *L) {
     unlink(w->tmp);
     return luaL_error(L, "%s: cannot write: %s", w->path, strerror(saved));
   }
+  if (!sync_dir(L, w->path, w->plen)) return luaL_error(L, "%s: cannot sync its directory: %s", w->path, strerror(errno));
   return 0;
 }
 

@@ -24,6 +24,7 @@ typedef struct core {
   model *m;
   bool borrowed;  /* a batch worker's view of the main state's model: not ours to free */
   bool frozen;    /* a scenario reads it, or other threads share it: it may no longer change */
+  bool loaded;    /* the loader is done: a base model is read-only, even to a script that reaches it */
 } core;
 
 static model *checkcore(lua_State *L) {
@@ -37,6 +38,7 @@ static model *checkmutable(lua_State *L) {
   core *c = luaL_checkudata(L, 1, CORE_MT);
   if (c->m == NULL) luaL_error(L, "the model is closed");
   if (c->frozen) luaL_error(L, "the model cannot change once a scenario is made from it");
+  if (c->loaded) luaL_error(L, "the model is read-only once loaded: changes go in a scenario (model:scenario(name))");
   return c->m;
 }
 
@@ -70,8 +72,9 @@ static int l_core_new(lua_State *L) {
   c->m = NULL;
   c->borrowed = false;
   c->frozen = false;
+  c->loaded = false;
   luaL_setmetatable(L, CORE_MT);
-  rc = model_new(mem_default(), &c->m);
+  rc = model_new(lbudget_allocator(L), &c->m);
   if (rc) return fail(L, "model", rc);
   return 1;
 }
@@ -94,6 +97,7 @@ static int l_core_borrow(lua_State *L) {
   c->m = lua_touserdata(L, 1);
   c->borrowed = true;
   c->frozen = true;
+  c->loaded = true;
   luaL_setmetatable(L, CORE_MT);
   return 1;
 }
@@ -146,6 +150,13 @@ static int l_seal(lua_State *L) {
   model *m = checkmutable(L);
   budget_status rc = hier_seal(model_dim(m, checkdim(L, m, 2)));
   if (rc) return fail(L, "seal", rc);
+  return 0;
+}
+
+/* core:loaded(): the loader is done; from now on nothing may change the model. [-0, +0, v] */
+static int l_loaded(lua_State *L) {
+  core *c = luaL_checkudata(L, 1, CORE_MT);
+  c->loaded = true;
   return 0;
 }
 
@@ -555,8 +566,7 @@ static const char *status_name(budget_status rc) {
     case BUDGET_EZEROWEIGHTS: return "nothing";
     case BUDGET_EGRAIN: return "grain";
     case BUDGET_EOVERFLOW: return "overflow";
-    case BUDGET_ENOMEM: return "memory";
-    default: return status_str(rc);
+    default: return status_str(rc);  /* ENOMEM too: "out of memory", the words a user is told */
   }
 }
 
@@ -585,7 +595,7 @@ static int pushoverlay(lua_State *L, scenario *sc, int core_idx) {
 static int l_scenario(lua_State *L) {
   model *m = checkcore(L);
   scenario *sc;
-  budget_status rc = scenario_new(mem_default(), m, &sc);
+  budget_status rc = scenario_new(lbudget_allocator(L), m, &sc);
   ((core *)lua_touserdata(L, 1))->frozen = true;  /* its overlay reads the cells as they are now */
   if (rc) return fail(L, "scenario", rc);
   return pushoverlay(L, sc, 1);
@@ -877,7 +887,7 @@ static const luaL_Reg core_methods[] = {
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
   {"scenario", l_scenario},   {"negatives", l_negatives}, {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count}, {"bytes", l_bytes}, {"prepare", l_prepare},
-  {"pointer", l_pointer}, {"bulk_members", l_bulk_members}, {"bulk_cells", l_bulk_cells},
+  {"pointer", l_pointer}, {"bulk_members", l_bulk_members}, {"bulk_cells", l_bulk_cells}, {"loaded", l_loaded},
   {"write_totals", l_write_totals}, {"rollup_seconds", l_rollup_seconds}, {"bulk_prefetched", l_bulk_prefetched},
   {NULL, NULL}};
 

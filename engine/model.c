@@ -92,12 +92,46 @@ budget_status model_add_facts(model *m, const char *name, const size_t *dims, si
   return BUDGET_OK;
 }
 
+/* Only spaces, or nothing. */
+static bool blank(const char *s, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++)
+    if (s[i] != ' ') return false;
+  return true;
+}
+
+/* A path with nothing (or only spaces) before, between or after its '/'s. */
+static bool empty_segment(const char *s, size_t len) {
+  size_t i, start = 0;
+  if (memchr(s, '/', len) == NULL) return false;
+  for (i = 0; i <= len; i++) {
+    if (i == len || s[i] == '/') {
+      if (blank(s + start, i - start)) return true;
+      start = i + 1;
+    }
+  }
+  return false;
+}
+
 budget_status model_find(const model *m, const char *ref, size_t len, size_t only, size_t *dim, hier_id *id,
                          char *msg, size_t size) {
   size_t i, found = 0, ambiguous = 0, where = 0;
   hier_id at = HIER_NONE;
   budget_status rc = BUDGET_ENOTFOUND;
+  const char *what = only != (size_t)-1 ? hier_name(m->dims[only]) : "any dimension";
   if (size > 0) msg[0] = '\0';
+  /* Nothing to look up: say what a reference is, not which names are nearest to nothing. */
+  if (blank(ref, len)) {
+    snprintf(msg, size, "an empty reference is not a member of %s: expected a code such as '206 07 01', "
+             "a name such as '科学技术支出' or a path such as '科学技术支出/科学技术普及'", what);
+    return BUDGET_ENOTFOUND;
+  }
+  if (empty_segment(ref, len)) {
+    int n = len > 200 ? 200 : (int)len;
+    snprintf(msg, size, "'%.*s' is not a member of %s: a path has a name or a code between each pair of '/'", n, ref,
+             what);
+    return BUDGET_ENOTFOUND;
+  }
   for (i = 0; i < m->ndims; i++) {
     hier_id h;
     hier_match why;

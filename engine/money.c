@@ -296,7 +296,7 @@ static i128 pow10_(int k) {
   return p;
 }
 
-/* Matches one of the unit words at s[0..len); sets *unit and returns its length, or 0. */
+/* Matches the longest unit word that s[0..len) starts with; sets *unit and returns its length, or 0. */
 static size_t match_unit(const char *s, size_t len, money_unit *unit) {
   static const struct {
     const char *word;
@@ -305,7 +305,7 @@ static size_t match_unit(const char *s, size_t len, money_unit *unit) {
   size_t k;
   for (k = 0; k < sizeof words / sizeof words[0]; k++) {
     size_t n = strlen(words[k].word);
-    if (n == len && memcmp(s, words[k].word, n) == 0) {
+    if (n <= len && memcmp(s, words[k].word, n) == 0) {  /* the longer words come first */
       *unit = words[k].unit;
       return n;
     }
@@ -370,11 +370,18 @@ budget_status money_parse(const char *s, size_t len, money *out, text_error *err
         goto overflow;
     }
   }
-  if (i < len && match_unit(s + i, len - i, &unit) == 0) {
-    text_error_at(err, s, i,
-                  s[i] == ',' ? "digits before ',' (no separators after '.')"
-                              : "a digit or the end of the amount, or a unit: 元, 万, 万元, 亿, 亿元");
-    return BUDGET_ESYNTAX;
+  if (i < len) {
+    size_t n = match_unit(s + i, len - i, &unit);
+    if (n == 0) {
+      text_error_at(err, s, i,
+                    s[i] == ',' ? "digits before ',' (no separators after '.')"
+                                : "a digit or the end of the amount, or a unit: 元, 万, 万元, 亿, 亿元");
+      return BUDGET_ESYNTAX;
+    }
+    if (i + n < len) {  /* '10万元5': the unit is fine, what follows it is the mistake */
+      text_error_at(err, s, i + n, "the end of the amount after its unit");
+      return BUDGET_ESYNTAX;
+    }
   }
   if (decimals > unit_exp[unit]) {
     text_error_at(err, s, first_decimal + (size_t)unit_exp[unit], too_many_decimals[unit]);

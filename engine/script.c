@@ -82,6 +82,8 @@ static int l_memory_hit(lua_State *L) {
 */
 static int open_libs(lua_State *L) {
   script *s = lua_touserdata(L, 1);
+  lua_pushlightuserdata(L, (void *)(size_t)s->A);  /* cast: the bindings only allocate through it */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &lbudget_alloc_key);
   luaL_openlibs(L);
   luaL_requiref(L, "budget", luaopen_budget, 1);
   lua_pushlightuserdata(L, s);

@@ -6,7 +6,8 @@
 # exists, a Lua test run by lua5.4 against that build's command (tests/browser/NAME.py: the
 # browser test, by Debian's python3). Each runs from
 # the repository root with BUDGET_BIN pointing at its build's command. An executable that exits non-zero without cmocka's summary
-# (a sanitizer report, a crash) counts as one failure.
+# (a sanitizer report, a crash) counts as one failure. BUDGET_WRAP, when set, is a command put
+# before every cmocka executable and every run of the budget command ('make memcheck': valgrind).
 set -u
 dirs=$1
 shift
@@ -24,13 +25,16 @@ for spec in $dirs; do
   for name in $names; do
     if [ -f "tests/lua/$name.lua" ]; then
       bin="lua5.4 tests/lua/$name.lua"
+      budget_bin="$dir/budget"  # a path: the harness puts BUDGET_WRAP before it itself
     elif [ -f "tests/browser/$name.py" ]; then
       bin="/usr/bin/python3 tests/browser/$name.py"
+      budget_bin="$dir/budget"
     else
-      bin="$dir/tests/$name"
+      bin="${BUDGET_WRAP:+$BUDGET_WRAP }$dir/tests/$name"
+      budget_bin="${BUDGET_WRAP:+$BUDGET_WRAP }$dir/budget"
     fi
     echo "== $bin ($dir)"
-    BUDGET_BIN="$dir/budget" $bin >"$out" 2>&1
+    BUDGET_BIN="$budget_bin" $bin >"$out" 2>&1
     rc=$?
     cat "$out"
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)

@@ -48,6 +48,15 @@ local function bad(fmt, ...)
   return EXIT_BAD
 end
 
+-- What an unknown option could have been: the command's options, in order.
+local function expected_options(allowed)
+  local names = {}
+  for n in pairs(allowed) do names[#names + 1] = "--" .. n end
+  table.sort(names)
+  if #names == 0 then return "this command takes no options" end
+  return "expected " .. table.concat(names, ", ")
+end
+
 -- Splits args into positionals and --options (each option takes one value).
 local function parse(args, allowed)
   local pos, opts = {}, {}
@@ -57,7 +66,9 @@ local function parse(args, allowed)
     local name, value = a:match("^%-%-([%w-]+)=(.*)$")
     if not name then name = a:match("^%-%-([%w-]+)$") end
     if name then
-      if not allowed[name] then return nil, string.format("unknown option '--%s'", name) end
+      if not allowed[name] then
+        return nil, string.format("unknown option '--%s': %s", name, expected_options(allowed))
+      end
       if value == nil then
         i = i + 1
         value = args[i]
@@ -65,7 +76,7 @@ local function parse(args, allowed)
       end
       opts[name] = value
     elseif a:sub(1, 1) == "-" and a ~= "-" then
-      return nil, string.format("unknown option '%s'", a)
+      return nil, string.format("unknown option '%s': %s", a, expected_options(allowed))
     else
       pos[#pos + 1] = a
     end
@@ -188,7 +199,8 @@ local function cmd_run(args)
     end
   end
   local pos, opts = parse(rest, { model = true, format = true, ["max-steps"] = true, ["max-memory"] = true,
-                                  ["max-seconds"] = true, output = true })
+                                  ["max-seconds"] = true, output = true, trusted = true, allow = true, explain = true })
+                                  -- trusted, allow, explain and -o: taken above
   if not pos then return bad("run: %s", opts) end
   if #pos ~= 1 then return bad("run: expected one script: budget run SCRIPT [--model MODEL] [--format FMT]") end
   output = output or opts.output

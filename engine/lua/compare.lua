@@ -228,7 +228,7 @@ function M.command(args, cli)
       i = i + 1
     end
   end
-  local pos, opts = cli.parse(rest, { format = true, output = true })
+  local pos, opts = cli.parse(rest, { format = true, output = true, trusted = true, allow = true })  -- the last two: taken above
   if not pos then return bad("compare: %s", opts) end
   output = output or opts.output
   if #pos < 2 then return bad("compare: expected a model and one or more scripts: budget compare MODEL A.lua B.lua ...") end

@@ -17,6 +17,16 @@ M.Model = Model
 -- A model file may run this many Lua instructions while it is loaded.
 local INSTRUCTION_LIMIT = 50000000
 
+-- The strings' metatable leads to the engine's own string table: out of a model's reach
+-- (the sandbox does the same for scripts), so that ("x"):rep stays the engine's.
+debug.getmetatable("").__metatable = false  -- debug: the sandbox may have protected it first
+
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do c[k] = v end
+  return c
+end
+
 -- {==================================================================
 -- Errors with a place
 -- ===================================================================
@@ -123,12 +133,15 @@ local function vocabulary(file)
       return r
     end
   end
-  -- What rule functions may use: no io, os, package, debug, load.
+  -- What rule functions may use: no io, os, package, debug, load. No setmetatable either: the
+  -- engine reads a model's tables after its chunk has run, outside the instruction limit, so
+  -- they must be plain data that runs no code of the model's (__index, __pairs, __gc...). The
+  -- libraries are copies: a model that changes string.rep changes only its own.
   for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error",
-                       "assert", "pcall", "setmetatable", "getmetatable", "rawequal", "rawget", "rawlen" } do
+                       "assert", "pcall", "rawequal", "rawget", "rawlen" } do
     env[k] = _G[k]
   end
-  env.string, env.table, env.math, env.utf8 = string, table, math, utf8
+  env.string, env.table, env.math, env.utf8 = copy(string), copy(table), copy(math), copy(utf8)
   env.money, env.rate = C.money, C.rate
   return env, decls
 end
@@ -443,6 +456,7 @@ local function build(src, file, shared)
   if m.info.main and not m.set_by_name[m.info.main] then
     fail(file, decls[1] and decls[1].line, "model: main = '%s' is not a fact set", m.info.main)
   end
+  m.core:loaded()  -- a base model never changes: a script that reaches its core cannot either
   return m
 end
 
@@ -559,9 +573,19 @@ function Model:resolve_selection(ref)
   return set, sel
 end
 
+-- Raises msg at the line of the script that called a Model method (the caller's caller):
+-- a user's mistake names the user's file and line. The engine's own callers keep the
+-- message as it is, since theirs say where already.
+local function raise_at_caller(msg)
+  local info = debug.getinfo(3, "S")
+  if info and info.what ~= "C" and info.source:sub(1, 12) ~= "@engine/lua/" then error(msg, 3) end
+  error(msg, 0)
+end
+
 -- The total of a reference (nil: everything in the main fact set), derived from the cells.
 function Model:total(ref)
-  local set, sel = self:selection(ref)
+  local ok, set, sel = pcall(self.selection, self, ref)
+  if not ok then raise_at_caller(set) end
   return self.core:total(set.index, sel)
 end
 

@@ -464,6 +464,19 @@ function M.run_scenario(rules, s, kinds)
   return out
 end
 
+-- Rules run on the base outside any script, and a model's own rule may loop: they run in a
+-- coroutine that stops after this many Lua instructions (a script's default limit).
+local RULES_INSTRUCTION_LIMIT = 100000000
+
+-- Runs f() in a coroutine under RULES_INSTRUCTION_LIMIT; true, or false and the error.
+local function limited(f)
+  local co = coroutine.create(f)
+  debug.sethook(co, function()
+    error(string.format("the rules ran past %d Lua instructions (a rule that never ends?)", RULES_INSTRUCTION_LIMIT), 0)
+  end, "", RULES_INSTRUCTION_LIMIT)
+  return coroutine.resume(co)
+end
+
 -- Runs the rules of 'kinds' (a set; nil: all) on m. Returns the violations in rule order and
 -- the number of rules run. A rule that fails to run raises 'file:line: rule "x": message'.
 function M.run(rules, m, kinds)
@@ -474,7 +487,7 @@ function M.run(rules, m, kinds)
     v.message = v.message or "found and expected differ"
     out[#out + 1] = v
   end
-  local ok, err = pcall(function()  -- one protected call for all of them: this runs once a scenario
+  local ok, err = limited(function()  -- one protected call for all of them: this runs once a scenario
     for _, r in ipairs(rules) do
       if kinds == nil or kinds[r.kind] then
         ran = ran + 1

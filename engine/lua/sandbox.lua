@@ -28,7 +28,7 @@ for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "t
 end
 SAFE.string, SAFE.table, SAFE.math, SAFE.utf8 = copy(string), copy(table), copy(math), copy(utf8)
 M.SAFE_MT = { __index = SAFE, __metatable = false }
-getmetatable("").__metatable = false  -- ("x"):rep still works; the string table behind it is out of reach
+debug.getmetatable("").__metatable = false  -- ("x"):rep still works; the string table behind it is out of reach
 
 -- Is 'path' (resolved) under one of the directories (resolved)?
 local function under(path, dirs)

@@ -8,6 +8,9 @@ local H = {}
 local tests = {}
 
 H.bin = os.getenv("BUDGET_BIN") or "build/budget"
+-- A command put before the budget command in H.budget ('make memcheck': valgrind); tests that
+-- run H.bin themselves (timing, signals) run it bare.
+H.wrap = os.getenv("BUDGET_WRAP")
 
 function H.test(name, fn) tests[#tests + 1] = { name = name, fn = fn } end
 
@@ -23,7 +26,7 @@ end
 function H.budget(...)
   local args = {}
   for i, a in ipairs { ... } do args[i] = "'" .. tostring(a):gsub("'", "'\\''") .. "'" end
-  return H.sh(H.bin .. " " .. table.concat(args, " "))
+  return H.sh((H.wrap and H.wrap .. " " or "") .. H.bin .. " " .. table.concat(args, " "))
 end
 
 function H.read(path)

@@ -423,6 +423,14 @@ H.test("compare --format html: bars a scenario and the base a 类, the violation
   H.has(html, "<h3>B 一成</h3>")
 end)
 
+H.test("a report written with -o is as readable as the umask lets a new file be, not 0600", function()
+  local out_file = H.tmpname(".html")
+  local _, status = H.sh(string.format("umask 022 && %s run scripts/three-steps.lua --model %s --format html -o %s",
+    H.bin, MODEL, out_file))
+  H.eq(status, 1, "exit")
+  H.eq((H.sh("stat -c %a " .. out_file)):gsub("%s+$", ""), "644", "the file's mode")
+end)
+
 H.test("an -o that cannot be written leaves nothing and exits 2", function()
   local out, status = run('local s = model:scenario("x") s:cut("206", "5%")', "--format", "html", "-o",
     "/nonexistent-dir/r.html")

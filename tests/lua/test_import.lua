@@ -114,20 +114,6 @@ H.test("import writes the whole file or none: a failed import leaves the old fil
   H.eq(left:gsub("%s", ""), "0", "temporary files left")
 end)
 
--- Each broken document has NAME.expect: 'LINE MESSAGE'.
-do
-  local p = io.popen("ls tests/bad/documents/*.txt")
-  for file in p:lines() do
-    H.test("bad document " .. file .. ": exit 2, the line and what is wrong, no file", function()
-      local line, msg = H.read(file:gsub("%.txt$", ".expect")):match("^(%d+) ([^\n]+)")
-      local out = H.tmpname(".lua")
-      local text, status = H.budget("import", file, "-o", out)
-      H.eq(status, 2, file .. "\n" .. text)
-      H.has(text, "budget: " .. file .. ":" .. line .. ": " .. msg, file)
-      assert(not io.open(out), "an output file was left: " .. out)
-    end)
-  end
-  p:close()
-end
+-- The broken documents of tests/bad/documents/ are run with the rest of the bad inputs (test_bad.lua).
 
 H.run()

@@ -160,8 +160,6 @@ H.test("show: an unknown table, format or option is exit 2 with the choices", fu
   H.has(out, "models/none.lua: cannot read the model")
 end)
 
-H.expect_files("tests/bad/models/*.lua", "bad model", function(file) return H.budget("check", file) end)
-
 H.test("the command needs no Lua files: it runs from any directory", function()
   local here = H.sh("pwd"):gsub("\n", "")
   local bin = H.bin:sub(1, 1) == "/" and H.bin or (here .. "/" .. H.bin)

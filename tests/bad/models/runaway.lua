@@ -1,2 +1,2 @@
--- expect: 2 the model runs too long
+-- expect: 2 the model runs too long (more than 50000000 instructions)
 while true do end

@@ -1,4 +1,4 @@
--- expect: 5 the script ran past its limit of 1 seconds
+-- expect: 5 the script ran past its limit of 1 seconds; raise it with --max-seconds
 -- args: --max-seconds 1
 -- a long sleep, as a sandboxed script can have one: waiting on the clock
 local t0 = budget.clock()

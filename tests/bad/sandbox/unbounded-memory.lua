@@ -1,4 +1,4 @@
--- expect: 0 the script ran past its limit of 50000000 bytes of memory
+-- expect: 0 the script ran past its limit of 50000000 bytes of memory; raise it with --max-memory
 -- args: --max-memory 50000000
 -- an allocation without end
 local t = {}
