@@ -65,26 +65,6 @@ end
 -- Collapses runs of white space: a line as its words.
 function H.words(s) return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")) end
 
--- A test for each file matching 'glob' whose first line is '-- expect: LINE MESSAGE': the
--- command run(file, args) must exit 2 and say 'budget: FILE:LINE: MESSAGE' (LINE 0: no line,
--- 'budget: FILE: MESSAGE'). A line '-- args: ...' gives the command more arguments.
-function H.expect_files(glob, what, run)
-  local p = io.popen("ls " .. glob)
-  for file in p:lines() do
-    H.test(what .. " " .. file .. ": exit 2, its file and line, what was expected", function()
-      local text = H.read(file)
-      local line, msg = text:match("^%-%- expect: (%d+) ([^\n]+)")
-      assert(line, file .. ": no '-- expect: LINE MESSAGE' header")
-      local args = {}
-      for a in (text:match("\n%-%- args: ([^\n]+)") or ""):gmatch("%S+") do args[#args + 1] = a end
-      local out, status = run(file, table.unpack(args))
-      if status ~= 2 then error(string.format("%s: exit %s, not 2:\n%s", file, tostring(status), out)) end
-      H.has(out, "budget: " .. file .. (line == "0" and "" or (":" .. line)) .. ": " .. msg, file)
-    end)
-  end
-  p:close()
-end
-
 -- Work to do when the tests are done (removing what a test made).
 local deferred = {}
 function H.defer(fn) deferred[#deferred + 1] = fn end
