@@ -244,25 +244,10 @@ end
 -- budget batch SCRIPT --model MODEL [--param ...]... [--jobs N] [--shard K/N] [--format csv|jsonl|html] [-o FILE]
 function M.command(args, cli)
   local bad = cli.bad
-  local rest, params, out = {}, {}, nil
-  local i = 1
-  while i <= #args do  -- --param may repeat; -o takes a file
-    local a = args[i]
-    if a == "--param" or a == "-o" then
-      if not args[i + 1] then return bad("batch: %s needs a value", a) end
-      if a == "--param" then params[#params + 1] = args[i + 1] else out = args[i + 1] end
-      i = i + 2
-    elseif a:find("^%-%-param=") then
-      params[#params + 1] = a:sub(9)
-      i = i + 1
-    else
-      rest[#rest + 1] = a
-      i = i + 1
-    end
-  end
-  local pos, opts = cli.parse(rest, { model = true, jobs = true, shard = true, format = true, output = true })
+  local pos, opts = cli.parse(args, { model = true, jobs = true, shard = true, format = true, output = true,
+                                      param = "list" })
   if not pos then return bad("batch: %s", opts) end
-  out = out or opts.output
+  local params, out = opts.param, opts.output
   if #pos ~= 1 then return bad("batch: expected one script: budget batch SCRIPT --model MODEL [--param NAME=...]...") end
   if not opts.model then return bad("batch: --model MODEL is needed") end
   local format = opts.format or "csv"

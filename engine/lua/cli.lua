@@ -57,24 +57,35 @@ local function expected_options(allowed)
   return "expected " .. table.concat(names, ", ")
 end
 
--- Splits args into positionals and --options (each option takes one value).
+-- Splits args into positionals and options. 'allowed' names each option a command takes:
+-- true (it takes a value: '--name V' or '--name=V'), "flag" (it takes none) or "list" (a
+-- value, and it may repeat: opts[name] is the list, empty if not given). '-o FILE' is
+-- '--output FILE' wherever --output is allowed.
 local function parse(args, allowed)
   local pos, opts = {}, {}
+  for name, kind in pairs(allowed) do if kind == "list" then opts[name] = {} end end
   local i = 1
   while i <= #args do
     local a = args[i]
     local name, value = a:match("^%-%-([%w-]+)=(.*)$")
     if not name then name = a:match("^%-%-([%w-]+)$") end
+    if a == "-o" and allowed.output then name = "output" end
     if name then
-      if not allowed[name] then
+      local kind = allowed[name]
+      if not kind then
         return nil, string.format("unknown option '--%s': %s", name, expected_options(allowed))
       end
-      if value == nil then
-        i = i + 1
-        value = args[i]
-        if value == nil then return nil, string.format("option '--%s' needs a value", name) end
+      if kind == "flag" then
+        if value ~= nil then return nil, string.format("option '--%s' takes no value", name) end
+        opts[name] = true
+      else
+        if value == nil then
+          i = i + 1
+          value = args[i]
+          if value == nil then return nil, string.format("option '%s' needs a value", a) end
+        end
+        if kind == "list" then opts[name][#opts[name] + 1] = value else opts[name] = value end
       end
-      opts[name] = value
     elseif a:sub(1, 1) == "-" and a ~= "-" then
       return nil, string.format("unknown option '%s': %s", a, expected_options(allowed))
     else
@@ -176,34 +187,12 @@ end
 --                   [--max-memory BYTES] [--max-seconds S]
 local function cmd_run(args)
   local sandbox = require "budget.sandbox"
-  local trusted, explain, output, allow, rest = false, false, nil, {}, {}
-  local i = 1
-  while i <= #args do  -- --trusted takes no value; --allow may repeat
-    if args[i] == "--trusted" then
-      trusted = true
-      i = i + 1
-    elseif args[i] == "--explain" then
-      explain = true
-      i = i + 1
-    elseif args[i] == "-o" then
-      if not args[i + 1] then return bad("run: -o needs a file name") end
-      output = args[i + 1]
-      i = i + 2
-    elseif args[i] == "--allow" then
-      if not args[i + 1] then return bad("run: --allow needs a directory") end
-      allow[#allow + 1] = args[i + 1]
-      i = i + 2
-    else
-      rest[#rest + 1] = args[i]
-      i = i + 1
-    end
-  end
-  local pos, opts = parse(rest, { model = true, format = true, ["max-steps"] = true, ["max-memory"] = true,
-                                  ["max-seconds"] = true, output = true, trusted = true, allow = true, explain = true })
-                                  -- trusted, allow, explain and -o: taken above
+  local pos, opts = parse(args, { model = true, format = true, ["max-steps"] = true, ["max-memory"] = true,
+                                  ["max-seconds"] = true, output = true, trusted = "flag", explain = "flag",
+                                  allow = "list" })
   if not pos then return bad("run: %s", opts) end
   if #pos ~= 1 then return bad("run: expected one script: budget run SCRIPT [--model MODEL] [--format FMT]") end
-  output = output or opts.output
+  local trusted, explain, output, allow = opts.trusted or false, opts.explain or false, opts.output, opts.allow
   local report = require "budget.report"
   local fmt = opts.format or "table"
   if not report.FORMATS[fmt] and fmt ~= "html" then
@@ -263,21 +252,9 @@ end
 
 -- budget import DOCUMENT [-o MODEL]: the model on stdout, or written whole to MODEL.
 local function cmd_import(args)
-  local rest, out = {}, nil
-  local i = 1
-  while i <= #args do  -- '-o FILE' as well as '--output FILE'
-    if args[i] == "-o" then
-      out = args[i + 1]
-      if not out then return bad("import: -o needs a file name") end
-      i = i + 2
-    else
-      rest[#rest + 1] = args[i]
-      i = i + 1
-    end
-  end
-  local pos, opts = parse(rest, { output = true })
+  local pos, opts = parse(args, { output = true })
   if not pos then return bad("import: %s", opts) end
-  out = out or opts.output
+  local out = opts.output
   if #pos ~= 1 then return bad("import: expected one document: budget import DOCUMENT.txt [-o MODEL.lua]") end
   local path = pos[1]
   local f, err = io.open(path, "rb")

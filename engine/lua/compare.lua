@@ -212,25 +212,9 @@ end
 -- budget compare MODEL SCRIPT... [--format FMT] [-o FILE] [--trusted] [--allow DIR]...
 function M.command(args, cli)
   local bad = cli.bad
-  local trusted, allow, rest, output = false, {}, {}, nil
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    if a == "--trusted" then
-      trusted = true
-      i = i + 1
-    elseif a == "--allow" or a == "-o" then
-      if not args[i + 1] then return bad("compare: %s needs a value", a) end
-      if a == "-o" then output = args[i + 1] else allow[#allow + 1] = args[i + 1] end
-      i = i + 2
-    else
-      rest[#rest + 1] = a
-      i = i + 1
-    end
-  end
-  local pos, opts = cli.parse(rest, { format = true, output = true, trusted = true, allow = true })  -- the last two: taken above
+  local pos, opts = cli.parse(args, { format = true, output = true, trusted = "flag", allow = "list" })
   if not pos then return bad("compare: %s", opts) end
-  output = output or opts.output
+  local trusted, allow, output = opts.trusted or false, opts.allow, opts.output
   if #pos < 2 then return bad("compare: expected a model and one or more scripts: budget compare MODEL A.lua B.lua ...") end
   local fmt = opts.format or "table"
   if not (report.FORMATS[fmt] or fmt == "html") then
