@@ -35,18 +35,18 @@ function M.value(base, entries)
   local v = { model = base.file, model_name = base.info.name, scenarios = {}, tables = {} }
   local moved_sets = {}
   for i, e in ipairs(entries) do
-    local sv = report.scenario_value(e.scenario)
-    for _, t in ipairs(sv.totals) do moved_sets[t.set] = true end
-    v.scenarios[i] = { key = key(i), name = e.scenario.name, script = e.script, violations = sv.violations,
-                       counts = sv.counts }
+    for _, set in ipairs(base.sets) do
+      if #e.scenario.ov:cells(set.index, true) > 0 then moved_sets[set.name] = true end
+    end
+    local violations, counts = report.violations_value(e.scenario)
+    v.scenarios[i] = { key = key(i), name = e.scenario.name, script = e.script, violations = violations, counts = counts }
   end
   local explain = require "budget.explain"
   for _, set in ipairs(base.sets) do
     if moved_sets[set.name] then
       local t = { set = set.name, dimension = set.dims[1], unit = "元", rows = {} }
-      local fresh = base.core:scenario()
       for i, m in ipairs(explain.tracked(base, set)) do
-        local b = fresh:total(set.index, m.sel)
+        local b = base.core:total(set.index, m.sel)
         local row = { code = m.code, name = m.name, depth = m.depth, base = b, values = {}, changes = {}, differences = {} }
         local moved = i == 1
         for k, e in ipairs(entries) do

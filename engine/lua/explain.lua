@@ -137,7 +137,6 @@ local function split(ha, hb)
   end
   return common, { runs = table.move(ha.runs, i, #ha.runs, 1, {}) }, { runs = table.move(hb.runs, i, #hb.runs, 1, {}) }
 end
-M.history, M.split = history, split
 
 local function copy(t)
   local c = {}

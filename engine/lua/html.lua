@@ -78,12 +78,10 @@ M.text_cell = text_cell
 local function fen_text(f)
   return tostring(C.fen(math.floor(f + 0.5)))
 end
-M.fen_text = fen_text
 
 local function chart_value(m)
   return { fen = m:fen(), amount = tostring(m) }
 end
-M.chart_value = chart_value
 
 -- The violations of a report value: a row each, highlighted by severity.
 function M.violations(v)

@@ -207,13 +207,23 @@ end
 
 local SEVERITY_ORDER = { "error", "warning", "info" }
 
+-- A scenario's violations as plain values, in rule order, and their counts by severity.
+function M.violations_value(s)
+  local list, counts = {}, { error = 0, warning = 0, info = 0 }
+  for _, x in ipairs(s:violations()) do
+    list[#list + 1] = { severity = x.severity, rule = x.rule, members = x.members, found = x.found,
+                        expected = x.expected, difference = x.diff, message = x.message }
+    counts[x.severity] = counts[x.severity] + 1
+  end
+  return list, counts
+end
+
 -- Everything a report says, as plain values: totals per changed fact set, changed cells,
 -- violations, the steps and layers (with 'detail', each step's move of every 类 and 款).
 function M.scenario_value(s, detail)
   local base = s.base
   local v = {
-    scenario = s.name, model = base.file, model_name = base.info.name, totals = {}, cells = {}, violations = {},
-    counts = { error = 0, warning = 0, info = 0 },
+    scenario = s.name, model = base.file, model_name = base.info.name, totals = {}, cells = {},
   }
   local diff = s:diff()
   local changed_sets = {}
@@ -237,11 +247,7 @@ function M.scenario_value(s, detail)
   for _, d in ipairs(diff) do
     v.cells[#v.cells + 1] = { set = d.set, cell = d.ref, base = d.base, value = d.value, change = d.delta }
   end
-  for _, x in ipairs(s:violations()) do
-    v.violations[#v.violations + 1] = { severity = x.severity, rule = x.rule, members = x.members, found = x.found,
-                                        expected = x.expected, difference = x.diff, message = x.message }
-    v.counts[x.severity] = v.counts[x.severity] + 1
-  end
+  v.violations, v.counts = M.violations_value(s)
   local ex = require("budget.explain").explain(s, detail)
   v.steps, v.layers = {}, {}
   for _, st in ipairs(ex.steps) do
@@ -315,7 +321,7 @@ function M.waterfall(s, v, setname)
   local rows = {}
   for k, t in ipairs(require("budget.explain").tracked(base, set)) do
     if t.depth == -1 or moved[k] then
-      local b, n = base.core:scenario():total(set.index, t.sel), s.ov:total(set.index, t.sel)
+      local b, n = base.core:total(set.index, t.sel), s.ov:total(set.index, t.sel)
       local r = { code = t.code, name = t.name, depth = t.depth, base = b, value = n, change = n - b, steps = {} }
       for i, by in ipairs(by_step) do r.steps[i] = by[k] or ZERO end
       rows[#rows + 1] = r

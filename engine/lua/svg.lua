@@ -68,6 +68,13 @@ local function bar(out, class, x, y, w, h, amount, tip)
     .. '<title>%s</title></rect>', class, num(x), num(y), num(w), num(h), esc(amount), esc(tip))
 end
 
+-- How wide the widest of some labels is drawn, in pixels (about 6.5 a column: CJK takes two).
+local function label_width(labels)
+  local widest = 0
+  for _, l in ipairs(labels) do widest = math.max(widest, C.width(l) * 6.5) end
+  return widest
+end
+
 -- A label under the plot, turned when the labels are long for their room.
 local function xlabel(out, x, y, text, turn)
   if turn then
@@ -155,8 +162,9 @@ function M.grouped(title, groups, series, fen_text)
   local left, right, ytop, ybottom = 120, 20, 40, 280
   local slot = (WIDTH - left - right) / math.max(#groups, 1)
   local w = math.min(36, slot * 0.8 / #series)
-  local widest = 0
-  for _, g in ipairs(groups) do widest = math.max(widest, C.width(g.label) * 6.5) end
+  local names = {}
+  for i, g in ipairs(groups) do names[i] = g.label end
+  local widest = label_width(names)
   local turn = widest > slot
   local height = ybottom + (turn and math.min(160, 30 + widest * 0.6) or 30)
   local y = scale(lo, hi, ybottom, ytop)
@@ -235,8 +243,7 @@ end
 -- series (a failed point is a gap), then the violations a bar a point.
 function M.sweep(title, labels, series, counts)
   local left, right = 120, 20
-  local widest = 0
-  for _, l in ipairs(labels) do widest = math.max(widest, C.width(l) * 6.5) end
+  local widest = label_width(labels)
   local height = #series * 170 + 150 + math.min(160, 30 + widest * 0.6)
   local out = {}
   open(out, WIDTH, height, title)
@@ -255,8 +262,6 @@ function M.sweep(title, labels, series, counts)
   out[#out + 1] = string.format('<text class="tick" x="%d" y="%s" text-anchor="end">0</text>', left - 6, num(y(0) + 4))
   local step = (WIDTH - left - right) / math.max(#counts, 1)
   local every = math.max(1, math.ceil(#labels / 20))
-  local widest = 0
-  for _, l in ipairs(labels) do widest = math.max(widest, C.width(l) * 6.5) end
   local turn = widest > step * every
   for i, c in ipairs(counts) do
     local n = c.errors + c.warnings + c.infos
