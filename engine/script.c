@@ -5,6 +5,7 @@
 */
 #include "script.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -266,6 +267,10 @@ budget_status script_worker_run(script *s, size_t point, const char *const *valu
   lua_pushcfunction(L, msghandler);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &worker_key);
   lua_pushinteger(L, (lua_Integer)point);
+  if (nvalues > INT_MAX - 8 || !lua_checkstack(L, (int)nvalues + 1)) {  /* a sweep may name hundreds of parameters */
+    lua_settop(L, base);
+    return BUDGET_ENOMEM;
+  }
   for (i = 0; i < nvalues; i++) lua_pushstring(L, values[i]);
   status = lua_pcall(L, (int)nvalues + 1, 3, base + 1);
   if (status != LUA_OK) return fail(s, status, base);

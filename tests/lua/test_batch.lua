@@ -75,6 +75,15 @@ budget.emit(s, { given = budget.money("1.5万") })
   H.has(out, string.format("0,15000.00,%s,1,0,0,", plain(spending_row("合计") - 1000000)), "the row")
 end)
 
+H.test("a sweep with 400 parameters: each point's values reach the script, and nothing overflows", function()
+  local args = { "batch", SWEEP, "--model", MODEL, "--param", "rate=5%", "--jobs", "1" }
+  for k = 1, 400 do args[#args + 1] = "--param"; args[#args + 1] = string.format("p%d=%d", k, k) end
+  local out, status = H.budget(table.unpack(args))
+  H.eq(status, 1, "exit (the cut breaks the economic identity)\n" .. out:sub(1, 500))
+  local science = spending_row("206 科学技术支出")
+  H.has(out, ",398,399,400," .. plain(science - science * 5 // 100) .. ",", "the row: every parameter, then 206")
+end)
+
 H.test("jsonl: a JSON object per row, the same figures", function()
   local out = batch("--param", "rate=5%", "--format", "jsonl")
   H.has(out, '{"errors":1,"infos":0,"point":0,"rate":"5%","science":"65692327.10","total":"107196630.10","warnings":0}\n')
