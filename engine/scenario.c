@@ -397,9 +397,14 @@ budget_status scenario_put(scenario *s, size_t set, size_t cell, money value, bo
 budget_status scenario_base_totals(const model *base, const scenario_term *terms, size_t nterms, money *base_totals) {
   size_t i;
   for (i = 0; i < nterms; i++) {
+    const facts *f;
+    size_t d;
     budget_status rc;
     if (terms[i].set >= model_nfacts(base)) return BUDGET_EINVAL;
-    rc = facts_total(model_facts(base, terms[i].set), terms[i].sel, &base_totals[i]);
+    f = model_facts(base, terms[i].set);
+    for (d = 0; d < facts_ndims(f); d++)  /* a plan is built apart from the model: its ids are checked here */
+      if (terms[i].sel[d] != HIER_NONE && terms[i].sel[d] >= hier_count(facts_dim(f, d))) return BUDGET_EINVAL;
+    rc = facts_total(f, terms[i].sel, &base_totals[i]);
     if (rc) return rc;
   }
   return BUDGET_OK;
