@@ -79,12 +79,31 @@ static int sync_dir(lua_State *L, const char *path, size_t plen) {
   return 1;
 }
 
+/*
+** Makes the written temporary file 'tmp' the file 'path': fsync, close, rename, then sync the
+** directory so the rename outlives a crash. Closes fd in every case; NULL when done, else what
+** failed, with errno saying why (the temporary file removed unless the rename happened).
+*/
+static const char *finish(lua_State *L, int fd, const char *tmp, const char *path, size_t plen) {
+  int ok = fsync(fd) == 0, saved = errno;
+  if (close(fd) != 0 && ok) ok = 0, saved = errno;
+  if (ok && rename(tmp, path) != 0) ok = 0, saved = errno;
+  if (!ok) {
+    unlink(tmp);
+    errno = saved;
+    return "cannot write";
+  }
+  if (!sync_dir(L, path, plen)) return "cannot sync its directory";
+  return NULL;
+}
+
 /* budget.write_file(path, text) → true | nil, message [-0, +1|2, m] */
 static int l_write_file(lua_State *L) {
   size_t plen, len;
   const char *path = luaL_checklstring(L, 1, &plen);
   const char *text = luaL_checklstring(L, 2, &len);
   char *tmp;
+  const char *why;
   int fd, saved;
   tmp = lua_newuserdatauv(L, plen + sizeof ".XXXXXX", 0);  /* the GC frees it, even if we raise */
   memcpy(tmp, path, plen);
@@ -95,7 +114,7 @@ static int l_write_file(lua_State *L) {
     lua_pushfstring(L, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
     return 2;
   }
-  if (!write_all(fd, text, len) || fsync(fd) != 0) {
+  if (!write_all(fd, text, len)) {
     saved = errno;
     close(fd);
     unlink(tmp);
@@ -103,16 +122,9 @@ static int l_write_file(lua_State *L) {
     lua_pushfstring(L, "%s: cannot write: %s", path, strerror(saved));
     return 2;
   }
-  if (close(fd) != 0 || rename(tmp, path) != 0) {
-    saved = errno;
-    unlink(tmp);
+  if ((why = finish(L, fd, tmp, path, plen)) != NULL) {
     lua_pushnil(L);
-    lua_pushfstring(L, "%s: cannot write: %s", path, strerror(saved));
-    return 2;
-  }
-  if (!sync_dir(L, path, plen)) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: cannot sync its directory: %s", path, strerror(errno));
+    lua_pushfstring(L, "%s: %s: %s", path, why, strerror(errno));
     return 2;
   }
   lua_pushboolean(L, 1);
@@ -206,19 +218,17 @@ fail:
 
 static int l_writer_commit(lua_State *L) {
   writer *w = checkwriter(L);
-  if (!flush(w) || fsync(w->fd) != 0 || close(w->fd) != 0) {
+  const char *why;
+  int fd = w->fd, flushed = flush(w);
+  w->fd = -1;  /* closed below, whatever happens */
+  if (!flushed) {
     int saved = errno;
-    w->fd = -1;
+    close(fd);
     unlink(w->tmp);
     return luaL_error(L, "%s: cannot write: %s", w->path, strerror(saved));
   }
-  w->fd = -1;
-  if (rename(w->tmp, w->path) != 0) {
-    int saved = errno;
-    unlink(w->tmp);
-    return luaL_error(L, "%s: cannot write: %s", w->path, strerror(saved));
-  }
-  if (!sync_dir(L, w->path, w->plen)) return luaL_error(L, "%s: cannot sync its directory: %s", w->path, strerror(errno));
+  if ((why = finish(L, fd, w->tmp, w->path, w->plen)) != NULL)
+    return luaL_error(L, "%s: %s: %s", w->path, why, strerror(errno));
   return 0;
 }
 
