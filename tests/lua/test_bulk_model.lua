@@ -110,6 +110,11 @@ H.test("an unknown member: the cells file, its line, the dimension", function()
   broken("cells.csv", 2, function(l) return (l:gsub("^%d+", "999999")) end, "'999999' is not a member of 功能分类")
 end)
 
+H.test("a member of 70,000 bytes: the cells file, its line, the longest a field may be", function()
+  broken("cells.csv", 3, function(l) return (l:gsub("^[^,]*", ("7"):rep(70000))) end,
+    "expected a field of at most 511 bytes")
+end)
+
 H.test("a cell given twice: the cells file and the second line", function()
   write_model(dir, 3)
   local first = H.read(dir .. "/cells.csv"):match("^[^\n]*")
