@@ -67,14 +67,14 @@ LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread $(LDLI
 # The library: everything but the command's main.
 LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/model.c engine/scenario.c engine/bulk.c \
           engine/script.c engine/lbudget.c engine/lmoney.c engine/lmodel.c engine/ltext.c \
-          engine/ljson.c engine/lfile.c engine/batch.c engine/lbatch.c engine/lembed.c
+          engine/ljson.c engine/lfile.c engine/lspawn.c engine/batch.c engine/lbatch.c engine/lembed.c
 LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o
 # The engine's own Lua modules, compiled in as text (engine/luasrc.h).
-LUA_MODULES = $(sort $(wildcard engine/lua/*.lua))
+LUA_MODULES = $(sort $(wildcard engine/lua/*.lua engine/lua/*/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
 C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads test_oom
-LUA_TESTS = test_model test_scenario test_bulk_model test_import test_batch test_embed test_explain test_bad test_durable
+LUA_TESTS = test_model test_scenario test_bulk_model test_import test_import_pdf test_docs test_batch test_embed test_explain test_bad test_durable
 # The HTML reports in headless Chromium (tests/browser), once, against the gcc build.
 BROWSER_TESTS = test_browser
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS) $(BROWSER_TESTS)
@@ -87,8 +87,10 @@ PREFIX ?= /usr/local
 comma = ,
 space = $(subst ,, )
 
-# Debian packages the build and the tests need ('make deps' installs the missing ones).
-DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev
+# Debian packages the build and the tests need ('make deps' installs the missing ones);
+# poppler-utils is the importer's at run time too: pdftotext reads a PDF (engine/lua/import/pdf.lua).
+DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev \
+               poppler-utils
 
 .PHONY: all deps deps-bench deps-check bench run check san tests clean fuzz fuzz-build install screenshots
 .SECONDARY:
@@ -101,7 +103,7 @@ $(BUILD)/obj/%.o: engine/%.c
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-# build/gen/luasrc.c: each engine/lua/NAME.lua compiled by luac (with its line numbers) as a
+# build/gen/luasrc.c: each engine/lua/NAME.lua (and engine/lua/DIR/NAME.lua, module 'budget.DIR.NAME') compiled by luac (with its line numbers) as a
 # byte array, module 'budget.NAME': loading bytecode takes a ninth of the time compiling does,
 # and that was a third of a scenario run's time.
 $(BUILD)/gen/luasrc.c: $(LUA_MODULES) Makefile
@@ -117,7 +119,7 @@ $(BUILD)/gen/luasrc.c: $(LUA_MODULES) Makefile
 	  done; \
 	  echo 'const lua_source lua_sources[] = {'; \
 	  i=0; for f in $(LUA_MODULES); do \
-	    n=$$(basename $$f .lua); \
+	    n=$$(echo $${f#engine/lua/} | sed 's|\.lua$$||; s|/|.|g'); \
 	    echo "  {\"budget.$$n\", \"$$f\", (const char *)src$$i, sizeof src$$i - 1},"; i=$$((i + 1)); \
 	  done; \
 	  echo '  {0, 0, 0, 0}};'; } > $@.tmp && mv $@.tmp $@; rm -f $@.luac
@@ -264,18 +266,20 @@ san: deps
 # one after the other, from its seeds; new inputs go to build/fuzz/corpus/NAME and what it
 # finds to build/fuzz/findings. 'make fuzz FUZZ_TARGETS=fuzz_money' runs one.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_money fuzz_rate fuzz_ref fuzz_model fuzz_import fuzz_scenario
+FUZZ_TARGETS = fuzz_money fuzz_rate fuzz_ref fuzz_model fuzz_import fuzz_tsv fuzz_scenario
 FUZZ_SEEDS_money = tests/fuzz/corpus/money
 FUZZ_SEEDS_rate = tests/fuzz/corpus/rate
 FUZZ_SEEDS_ref = tests/fuzz/corpus/ref
 FUZZ_SEEDS_model = tests/fuzz/corpus/model tests/bad/models
 FUZZ_SEEDS_import = tests/fuzz/corpus/import tests/import
+FUZZ_SEEDS_tsv = tests/fuzz/corpus/tsv
 FUZZ_SEEDS_scenario = tests/fuzz/corpus/scenario scripts tests/bad/scripts tests/bad/sandbox
 FUZZ_DICT_money = tests/fuzz/text.dict
 FUZZ_DICT_rate = tests/fuzz/text.dict
 FUZZ_DICT_ref = tests/fuzz/text.dict
 FUZZ_DICT_model = tests/fuzz/lua.dict
 FUZZ_DICT_import = tests/fuzz/import.dict
+FUZZ_DICT_tsv = tests/fuzz/tsv.dict
 FUZZ_DICT_scenario = tests/fuzz/lua.dict
 FUZZ_FLAGS = -timeout=10 -rss_limit_mb=4096 -artifact_prefix=build/fuzz/findings/ -print_final_stats=1
 

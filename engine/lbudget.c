@@ -63,6 +63,7 @@ int luaopen_budget(lua_State *L) {
   lbudget_open_core(L);
   lbudget_open_json(L);
   lbudget_open_file(L);
+  lbudget_open_spawn(L);
   lbudget_open_batch(L);
   lbudget_open_sys(L);
   /* the Lua half extends the same table: budget.load and the rest */

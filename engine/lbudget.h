@@ -39,6 +39,11 @@ void lbudget_open_json(lua_State *L);
 /* Registers budget.write_file (atomic writes) into the table on top. [-0, +0, m] */
 void lbudget_open_file(lua_State *L);
 
+/* Registers budget.capture (run a program without a shell, take its stdout) into the table on
+** top. Only the engine's own Lua and trusted scripts reach it: the sandbox's SCRIPT_API leaves it
+** out. [-0, +0, m] */
+void lbudget_open_spawn(lua_State *L);
+
 /* Registers the model core constructor into the table on top. [-0, +0, m] */
 void lbudget_open_core(lua_State *L);
 

@@ -60,9 +60,20 @@ end
 
 -- stated(view, row, column): a figure as the document prints it in a table.
 function shapes.stated(view, row, col)
-  return expr(string.format("%s[%s][%s]", view, row, tostring(col)), function(m)
+  local e = expr(string.format("%s[%s][%s]", view, row, tostring(col)), function(m)
     return M.stated_value(m, view, row, col)
   end, true)
+  e.stated_at = { view, row, col }
+  return e
+end
+
+-- Whether any of the expressions is a stated figure that is misprinted (reported at its row).
+local function any_misprinted(m, exprs)
+  for _, e in ipairs(exprs) do
+    local at = e.stated_at
+    if at and M.misprinted(m, at[1], at[2], type(at[3]) == "string" and at[3] or nil) then return true end
+  end
+  return false
 end
 
 -- A stated figure of a view: row by its key (code or label), column by label or index.
@@ -125,6 +136,7 @@ function shapes.equal(name, a, b, opts)
     is_rule = true, name = name, severity = severity, kind = kind_of(kind, { a, b }),
     linear = { op = "eq", left = { a }, right = { b }, grain = grain },
     check = function(m, report)
+      if not m.base and any_misprinted(m, { a, b }) then return end
       local found, expected = a.eval(m), b.eval(m)
       if not compare(found, expected, grain) then
         report { members = { a.label, b.label }, found = found, expected = expected }
@@ -144,6 +156,7 @@ function shapes.sum_of(name, total, parts, opts)
     is_rule = true, name = name, severity = severity, kind = kind_of(kind, all),
     linear = { op = "eq", left = { total }, right = ps, grain = grain },
     check = function(m, report)
+      if not m.base and any_misprinted(m, all) then return end
       local sum, labels = ZERO, {}
       for i, p in ipairs(ps) do
         sum = sum + p.eval(m)
@@ -165,6 +178,7 @@ function shapes.at_most(name, a, b, opts)
     is_rule = true, name = name, severity = severity, kind = kind_of(kind, { a, b }),
     linear = { op = "le", left = { a }, right = { b }, grain = grain },
     check = function(m, report)
+      if not m.base and any_misprinted(m, { a, b }) then return end
       local found, limit = a.eval(m), b.eval(m)
       if grain then found, limit = found:round(grain), limit:round(grain) end
       if found > limit then
@@ -207,7 +221,7 @@ function shapes.rows_equal(name, va, ca, vb, cb, opts)
       local b = rows(vb, cb)
       for _, key in ipairs(order) do
         local want = b[key] or ZERO
-        if a[key] ~= want then
+        if a[key] ~= want and not M.misprinted(m, va, key, ca) and not M.misprinted(m, vb, key, cb) then
           report { members = { va .. "[" .. key .. "][" .. ca .. "]", vb .. "[" .. key .. "][" .. cb .. "]" },
                    found = a[key], expected = want }
         end
@@ -277,9 +291,78 @@ local function stated_by_key(blk)
   return t
 end
 
--- view_rules(view): the view's stated figures equal the cells, row by row and column by
--- column; and among themselves each parent row is the sum of its children, the total
--- row the sum of the top rows, each total column the sum of its parts.
+-- The grain a view prints its figures at (1 元, 0.01万元, ...).
+local function view_grain(v)
+  if v.decimals > 0 then return C.money(string.format("0.%s1%s", string.rep("0", v.decimals - 1), v.unit)) end
+  return C.money(string.format("1%s", v.unit))
+end
+
+-- Whether a column's figures come from the cells (not a scalar's, not stated alone).
+local function from_cells(col) return not col.scalar and not col.stated end
+
+-- The figures a base's views state that its cells do not give: {[view] = {[row key] = {[column
+-- label] = {found, expected}}}}, made once a base. A misprint is reported once, at its row, by
+-- view_rules; the rules that compare stated figures between tables pass over a misprinted one.
+local misprint_cache = setmetatable({}, { __mode = "k" })
+function M.misprints(base)
+  local cached = misprint_cache[base]
+  if cached then return cached end
+  local out = {}
+  for _, v in ipairs(base.views) do
+    local grid = require("budget.view").render(base, v, base)
+    local grain = view_grain(v)
+    for b, gb in ipairs(grid.blocks) do
+      local blk = v.blocks[b]
+      if blk.stated_rows then
+        local stated = stated_by_key(blk)
+        for _, row in ipairs(gb.rows) do
+          local st = stated[row.key]
+          for c, col in ipairs(blk.columns) do
+            if from_cells(col) then
+              local want = st and st.values[c] or ZERO
+              if row.values[c]:round(grain) ~= want then
+                out[v.name] = out[v.name] or {}
+                out[v.name][row.key] = out[v.name][row.key] or { label = row.label, order = {} }
+                local r = out[v.name][row.key]
+                r[col.label] = { found = row.values[c], expected = want, stated = st ~= nil }
+                r.order[#r.order + 1] = col.label
+              end
+            end
+          end
+        end
+        local derived = {}
+        for _, row in ipairs(gb.rows) do derived[row.key] = true end
+        for _, st in ipairs(blk.stated_rows) do
+          if not derived[st.key] then
+            for c, col in ipairs(blk.columns) do
+              if from_cells(col) and st.values[c] ~= ZERO then
+                out[v.name] = out[v.name] or {}
+                out[v.name][st.key] = out[v.name][st.key] or { label = st.label or st.key, order = {} }
+                local r = out[v.name][st.key]
+                r[col.label] = { found = ZERO, expected = st.values[c], stated = true, no_cells = true }
+                r.order[#r.order + 1] = col.label
+              end
+            end
+          end
+        end
+      end
+    end
+  end
+  misprint_cache[base] = out
+  return out
+end
+
+-- Whether a stated figure (view, row, column) is one the cells do not give.
+local function misprinted(m, view, row, col)
+  local mp = M.misprints(m.base or m)
+  local r = mp[view] and mp[view][row]
+  return r ~= nil and (col == nil or r[col] ~= nil)
+end
+M.misprinted = misprinted
+
+-- view_rules(view): each stated figure equals what the cells give, reported once a row with
+-- every figure of the row that differs; and the figures the cells do not give (a scalar's,
+-- one stated alone) add up among themselves: parent = Σ children, total column = Σ parts.
 function shapes.view_rules(vname, opts)
   local severity = options(opts)
   return {
@@ -287,64 +370,91 @@ function shapes.view_rules(vname, opts)
     check = function(m, report)
       local base = m.base or m
       local v = base.view_by_name[vname] or error(string.format("no view '%s'", vname), 0)
+      local fmt = function(a) return a:format { unit = v.unit, decimals = v.decimals } end
+      local mp = M.misprints(base)[vname] or {}
+      -- one finding a row, in the order of the table
+      local keys = {}
+      for key in pairs(mp) do keys[#keys + 1] = key end
       local grid = require("budget.view").render(base, v, m)
-      local grain = C.money(string.format("1%s", v.unit))
-      if v.decimals > 0 then grain = C.money(string.format("0.%s1%s", string.rep("0", v.decimals - 1), v.unit)) end
+      local order = {}
+      for b, gb in ipairs(grid.blocks) do
+        for i, row in ipairs(gb.rows) do order[row.key] = order[row.key] or (b * 100000 + i) end
+        for i, st in ipairs(v.blocks[b].stated_rows or {}) do order[st.key] = order[st.key] or (b * 100000 + 50000 + i) end
+      end
+      table.sort(keys, function(x, y) return (order[x] or 0) < (order[y] or 0) end)
+      for _, key in ipairs(keys) do
+        local r = mp[key]
+        local parts, found, expected = {}, ZERO, ZERO
+        for _, col in ipairs(r.order) do
+          local f = r[col]
+          parts[#parts + 1] = string.format("%s printed %s, the other figures imply %s", col, fmt(f.expected), fmt(f.found))
+          if #parts == 1 then found, expected = f.found, f.expected end
+        end
+        local label = (r.label and r.label ~= key) and (key .. " " .. r.label) or key
+        report { members = { label, r.order[1] }, found = found, expected = expected,
+                 message = string.format("%s, row %s: %s", vname, label, table.concat(parts, "; ")) }
+      end
+      -- a note that says the table is empty, above figures
+      if v.note and (v.note:find("空表", 1, true) or v.note:find("无该项目", 1, true)) then
+        local any = ZERO
+        for _, blk in ipairs(v.blocks) do
+          for _, st in ipairs(blk.stated_rows or {}) do
+            for _, x in ipairs(st.values) do if x ~= ZERO and any == ZERO then any = x end end
+          end
+        end
+        if any ~= ZERO then
+          report { members = { vname, "note" }, found = any, expected = ZERO,
+                   message = string.format("%s: its note says the table is empty ('%s'), but it prints figures (%s)",
+                     vname, v.note, fmt(any)) }
+        end
+      end
+      -- a code printed otherwise than it is read ('7 11 02' under 210 11, '301 2' for 301 02)
+      for _, blk in ipairs(v.blocks) do
+        for _, st in ipairs(blk.stated_rows or {}) do
+          local printed = type(st.text) == "table" and st.text.printed_code
+          if printed then
+            local label = st.label and (tostring(st.key) .. " " .. st.label) or tostring(st.key)
+            report { members = { label, "code" }, found = ZERO, expected = ZERO,
+                     message = string.format("%s, row %s: code printed '%s', read as %s by its place in the table",
+                       vname, label, printed, tostring(st.key)) }
+          end
+        end
+      end
+      -- the figures not from the cells: their own sums
       for b, gb in ipairs(grid.blocks) do
         local blk = v.blocks[b]
         if blk.stated_rows then
           local stated = stated_by_key(blk)
-          local derived = {}
           for _, row in ipairs(gb.rows) do
-            derived[row.key] = row
-            local s = stated[row.key]
-            for c, col in ipairs(blk.columns) do
-              local want = s and s.values[c] or ZERO
-              if row.values[c]:round(grain) ~= want then
-                report { members = { row.key .. (row.label ~= row.key and (" " .. row.label) or ""), col.label },
-                         found = row.values[c], expected = want,
-                         message = s and "the cells give another figure than the document states"
-                                 or "the cells give a row the document does not state" }
-              end
-            end
-          end
-          for _, s in ipairs(blk.stated_rows) do
-            if not derived[s.key] then
+            local st = stated[row.key]
+            if st and row.parts then
               for c, col in ipairs(blk.columns) do
-                if s.values[c] ~= ZERO then
-                  report { members = { tostring(s.key), col.label }, found = ZERO, expected = s.values[c],
-                           message = "the document states a row the cells do not give" }
-                end
-              end
-            end
-          end
-          -- the document's own sums: parent rows and total columns, on the stated figures
-          for _, row in ipairs(gb.rows) do
-            local s = stated[row.key]
-            if s and row.parts then
-              for c, col in ipairs(blk.columns) do
-                if not col.scalar then
+                if col.stated then
                   local sum = ZERO
                   for _, p in ipairs(row.parts) do
                     local ps = stated[gb.rows[p].key]
                     if ps then sum = sum + ps.values[c] end
                   end
-                  if sum ~= s.values[c] then
-                    report { members = { row.key, col.label }, found = s.values[c], expected = sum,
-                             message = "a stated row is not the sum of its stated parts" }
+                  if sum ~= st.values[c] then
+                    report { members = { row.key, col.label }, found = st.values[c], expected = sum,
+                             message = string.format("%s, row %s, %s: printed %s, the rows it sums give %s", vname,
+                               row.key, col.label, fmt(st.values[c]), fmt(sum)) }
                   end
                 end
               end
             end
           end
-          for _, s in ipairs(blk.stated_rows) do
+          for _, st in ipairs(blk.stated_rows) do
             for c, col in ipairs(blk.columns) do
-              if col.parts then
+              local any_stated = col.stated
+              for _, p in ipairs(col.parts or {}) do any_stated = any_stated or blk.columns[p].stated end
+              if col.parts and any_stated then
                 local sum = ZERO
-                for _, p in ipairs(col.parts) do sum = sum + s.values[p] end
-                if sum ~= s.values[c] then
-                  report { members = { tostring(s.key), col.label }, found = s.values[c], expected = sum,
-                           message = "a stated total column is not the sum of its columns" }
+                for _, p in ipairs(col.parts) do sum = sum + st.values[p] end
+                if sum ~= st.values[c] then
+                  report { members = { tostring(st.key), col.label }, found = st.values[c], expected = sum,
+                           message = string.format("%s, row %s, %s: printed %s, its columns give %s", vname,
+                             tostring(st.key), col.label, fmt(st.values[c]), fmt(sum)) }
                 end
               end
             end

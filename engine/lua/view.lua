@@ -47,9 +47,13 @@ local function define_block(m, b, top, file, line, vname)
     if type(c) ~= "table" or type(c[1]) ~= "string" then
       fail(file, line, "view \"%s\": column %d needs a label: {\"label\", {selection}}", vname, i)
     end
-    local col = { label = c[1], sel = check_sel(m, c[2], file, line, vname), scalar = c.scalar, parts = c.parts }
+    -- stated = true: a column the document prints and the cells cannot give (人员经费 by 类)
+    local col = { label = c[1], sel = check_sel(m, c[2], file, line, vname), scalar = c.scalar, parts = c.parts,
+                  stated = c.stated == true or nil }
     if col.scalar and not m.scalars[col.scalar] then fail(file, line, "view \"%s\": no scalar '%s'", vname, col.scalar) end
-    if not col.scalar and not blk.facts then fail(file, line, "view \"%s\": column '%s' needs facts", vname, col.label) end
+    if not col.scalar and not col.stated and not blk.facts then
+      fail(file, line, "view \"%s\": column '%s' needs facts", vname, col.label)
+    end
     blk.columns[i] = col
   end
   for _, col in ipairs(blk.columns) do  -- 'parts' by label or index become indexes
@@ -95,7 +99,7 @@ function M.define(m, decl, src, file)
   local spec = decl.spec
   local v = {
     name = decl.name, line = decl.line, number = spec.number, title = spec.title or decl.name,
-    unit = spec.unit or "元", decimals = spec.decimals, blocks = {},
+    unit = spec.unit or "元", decimals = spec.decimals, blocks = {}, note = spec.note,
   }
   if not require("budget.model").UNIT_SUFFIX[v.unit] then
     fail(file, decl.line, "view \"%s\": unit must be 元, 万元 or 亿元", decl.name)
@@ -121,17 +125,18 @@ function M.define(m, decl, src, file)
           fail(file, decl.line, "view \"%s\": stated row %d ('%s') has %d figures for %d columns", decl.name, r,
             tostring(row[1]), #row - first + 1, n)
         end
-        local vals = {}
+        local vals, figures = {}, {}
         for c = 1, n do
           local t = row[first + c - 1]
-          if t == "" or t == false then vals[c] = C.fen(0)
+          if t == "" or t == false then vals[c], figures[c] = C.fen(0), ""
           else
             local a, why = amount_in(t, v.unit)
             if not a then fail(file, line, "view \"%s\": stated row '%s': %s", decl.name, tostring(key), why) end
-            vals[c] = a
+            vals[c], figures[c] = a, tostring(t)
           end
         end
-        parsed[r] = { key = key, label = label, values = vals, text = row }
+        -- figures: the words as printed ('96282213.44', '0', '' for a blank cell), for 'show'
+        parsed[r] = { key = key, label = label, values = vals, figures = figures, text = row }
       end
       blk.stated_rows = parsed
     end
@@ -155,8 +160,12 @@ local function merge(...)
 end
 
 -- The value of one cell of a block for 'm' (a model or a scenario: anything with :total and :scalar).
-local function value(m, blk, rowsel, col)
+local function value(m, blk, rowsel, col, c, key)
   if col.scalar then return m:scalar(col.scalar) end
+  if col.stated then
+    for _, st in ipairs(blk.stated_rows or {}) do if st.key == key then return st.values[c] end end
+    return C.fen(0)
+  end
   return m:total(merge({ facts = blk.facts }, blk.filter, rowsel, col.sel))
 end
 
@@ -167,9 +176,9 @@ local function block_rows(m, base, v, blk)
     row.values = {}
     local nonzero = false
     for c, col in ipairs(blk.columns) do
-      local val = value(m, blk, rowsel, col)
+      local val = value(m, blk, rowsel, col, c, row.key)
       row.values[c] = val
-      if not col.scalar and val ~= C.fen(0) then nonzero = true end
+      if not col.scalar and not col.stated and val ~= C.fen(0) then nonzero = true end
     end
     row.nonzero = nonzero
     out[#out + 1] = row
@@ -237,6 +246,85 @@ function M.render(base, v, m)
       name_label = blk.name_label or (blk.dimension and not blk.numbered and (blk.dimension .. "科目名称")) or "项目",
       rows = block_rows(m, base, v, blk), spec = blk,
     }
+  end
+  return grid
+end
+
+-- {==================================================================
+-- As printed: the stated rows, in the document's order and words
+-- ===================================================================
+
+-- The name of a 类 the model does not have (a row the document prints blank, 一、一般公共服务支出).
+local function class_name(code)
+  local ok, classes = pcall(require, "budget.import.classes")
+  if ok and type(classes) == "table" then
+    for _, c in ipairs(classes) do if c[1] == code then return c[2] end end
+  end
+end
+
+-- One block's rows as the document prints them: its stated rows in their order, each with the
+-- figures as printed (strings: '96282213.44', '0', '' for a blank cell), its name as printed where
+-- the row states one and its code as printed ('301 2', which the model mends to 301 02:
+-- row.model_code). Then the rows the cells give that the document does not print, with the
+-- cells' figures, marked printed = false.
+local function printed_rows(base, blk, rows)
+  local by_key = {}
+  for _, row in ipairs(rows) do if by_key[row.key] == nil then by_key[row.key] = row end end
+  local members = {}
+  if blk.dimension then
+    for _, mem in ipairs(base:members(blk.dimension)) do
+      local k = mem.spaced ~= "" and mem.spaced or mem.name
+      if members[k] == nil then members[k] = mem end
+    end
+  end
+  local out, used, ordinal = {}, {}, 0
+  for _, st in ipairs(blk.stated_rows) do
+    local r, mem = by_key[st.key], members[st.key]
+    local row
+    if r and not used[r] then
+      used[r] = true
+      row = {}
+      for k, x in pairs(r) do row[k] = x end
+    elseif st.key == blk.total then
+      row = { key = st.key, label = st.key, kind = "total" }
+    elseif mem then  -- a member the cells leave empty: the document prints it blank or zero
+      row = { key = st.key, code = mem.spaced, label = mem.name, depth = mem.depth, kind = "member", id = mem.id,
+              parent = mem.parent }
+    elseif blk.dimension and tostring(st.key):find("^%d[%d ]*$") then  -- a code the model does not have
+      local _, spaces = tostring(st.key):gsub(" ", "")
+      row = { key = st.key, code = st.key, label = class_name(st.key) or st.key, depth = spaces, kind = "member" }
+    else
+      row = { key = st.key, label = tostring(st.key), kind = blk.dimension and "total" or "row" }
+    end
+    row.values, row.printed, row.parts = st.figures, true, nil
+    if st.label then row.label = st.label end
+    local code = st.text.printed_code
+    if code and row.kind == "member" and code ~= row.code then row.model_code, row.code = row.code, code end
+    if blk.numbered and row.kind == "member" and row.depth == 0 then
+      ordinal = ordinal + 1
+      local name = st.label or (mem and mem.name) or class_name(st.key) or row.label
+      row.label = (NUMERALS[ordinal] or tostring(ordinal)) .. "、" .. name
+    end
+    out[#out + 1] = row
+  end
+  for _, r in ipairs(rows) do
+    if not used[r] then
+      r.printed, r.parts = false, nil
+      out[#out + 1] = r
+    end
+  end
+  return out
+end
+
+-- Renders view 'v' of model 'base' as the document prints it: in each block that states its rows,
+-- the stated rows (printed_rows above); a block that states none is rendered from the cells.
+function M.render_printed(base, v)
+  local grid = M.render(base, v, base)
+  for _, gb in ipairs(grid.blocks) do
+    if gb.spec.stated_rows then
+      gb.rows = printed_rows(base, gb.spec, gb.rows)
+      gb.printed = true
+    end
   end
   return grid
 end

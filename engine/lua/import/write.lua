@@ -1,5 +1,5 @@
--- engine/lua/emit.lua
--- Writes the model of an imported document (engine/lua/import.lua) as a
+-- engine/lua/import/write.lua
+-- The write stage: the model of an imported document (engine/lua/import.lua) as a
 -- model file in the format of models/*.lua: the dimensions, the cells
 -- derived from the tables, the stated figures, the views and the rules every
 -- such document gets. The cells are derived as BUDGET-PRIMER.md explains;
@@ -8,13 +8,14 @@
 -- See LICENSE for copyright and license.
 
 local C = require "budget.c"
+local sangong_line = require("budget.import.place").sangong_line
 
 local M = {}
 
 local ZERO = C.fen(0)
 
-local function fail(name, line, fmt, ...)
-  error(string.format("%s:%s: %s", name, line or "?", string.format(fmt, ...)), 0)
+local function fail(doc, line, fmt, ...)
+  error(string.format("%s: %s", doc.where(line), string.format(fmt, ...)), 0)
 end
 
 local function q(s) return (string.format("%q", s)) end
@@ -108,7 +109,7 @@ end
 
 -- The spending cells: {code, source, kind, amount}, in leaf order, fiscal sources first.
 local function spending_cells(doc)
-  local T, col, name = doc.T, doc.column, doc.name
+  local T, col = doc.T, doc.column
   local codes = function_codes(doc)
   local kinds = {}
   for _, c in ipairs(T.T3.columns) do if c ~= "合计" then kinds[#kinds + 1] = c end end
@@ -148,7 +149,7 @@ local function spending_cells(doc)
         end
         local line = row and row.line
         if #sources == 0 then
-          fail(name, line, "row '%s' spends %s beyond the fiscal tables, but the income table names no other source for it",
+          fail(doc, line, "row '%s' spends %s beyond the fiscal tables, but the income table names no other source for it",
             code, tostring(spent[rest[1]]))
         elseif #sources == 1 then
           for _, k in ipairs(rest) do cells[#cells + 1] = { code, sources[1][1], k, spent[k] } end
@@ -157,7 +158,7 @@ local function spending_cells(doc)
         else
           local names = {}
           for _, sv in ipairs(sources) do names[#names + 1] = sv[1] .. " " .. tostring(sv[2]) end
-          fail(name, line, "row '%s': the document does not say how %s divide between %s; the model cannot be "
+          fail(doc, line, "row '%s': the document does not say how %s divide between %s; the model cannot be "
             .. "made without inventing that split", code, table.concat(names, " and "), table.concat(rest, " and "))
         end
       end
@@ -334,19 +335,34 @@ local function head(o, t, extra)
   if t.decimals and t.decimals ~= (t.unit == "元" and 0 or 2) then decimals = " decimals = " .. t.decimals .. "," end
   o:add("  %stitle = %s, unit = %s,%s%s", NUMBERS[t.kind.key] and ("number = " .. NUMBERS[t.kind.key] .. ", ") or "",
     q(t.title), q(t.unit), decimals, extra or "")
+  for _, n in ipairs(t.notes or {}) do o:add("  note = %s,", q((n.text:gsub("%s+", "")))) break end
 end
 
 -- The stated rows of a coded table, each {code, name, figures...} as placed, then 合计.
+-- A row's figures as printed: the word placed in each column ('0.00', '96282213.44', '6.4'),
+-- blank where it printed none; from the amounts where the placement kept no words.
+local function printed_figures(r, placed, ncol, unit)
+  local figs = {}
+  if placed.at and r.figs then
+    for c = 1, ncol do figs[c] = '""' end
+    for i, c in ipairs(placed.at) do figs[c] = q(r.figs[i].s) end
+  else
+    for c = 1, ncol do figs[c] = stated(placed[c], unit) end
+  end
+  return figs
+end
+
 local function coded_stated(o, t)
   o:add("  stated = {")
   for _, r in ipairs(t.rows) do
     local figs = {}
-    for c = 1, #t.columns do figs[c] = stated(r.placed[c], t.unit) end
-    o:add("    {%s, %s, %s},", q(r.code), q(r.name), table.concat(figs, ", "))
+    figs = printed_figures(r, r.printed or r.placed, #t.columns, t.unit)
+    local extra = r.printed_code and (", printed_code = " .. q(r.printed_code)) or ""
+    o:add("    {%s, %s, %s%s},", q(r.code), q(r.name), table.concat(figs, ", "), extra)
   end
   if t.total then
     local figs = {}
-    for c = 1, #t.columns do figs[c] = stated(t.total.placed[c], t.unit) end
+    figs = printed_figures(t.total, t.total.placed, #t.columns, t.unit)
     o:add("    {\"合计\", %s},", table.concat(figs, ", "))
   end
   o:add("  },")
@@ -584,17 +600,19 @@ local function write_rules(o, doc)
     codes_sum("人员经费", "人员经费", { "301", "303" })
     codes_sum("公用经费", "公用经费", { "302", "310" })
   end
-  local sangong = { { "因公出国(境)费", "302 12", "因公出国(境)费", "因公出国(境)费 = 因公出国（境）费用" },
-                    { "公务接待费", "302 17", "公务接待费", "公务接待费 = 302 17" },
-                    { "运行费", "302 31", "运行费", "公务用车运行费 = 公务用车运行维护费" } }
+  local sangong = { { "因公出国(境)费", "302 12", "因公出国(境)费", "因公出国(境)费 = 因公出国（境）费用", "因公出国" },
+                    { "公务接待费", "302 17", "公务接待费", "公务接待费 = 302 17", "公务接待" },
+                    { "运行费", "302 31", "运行费", "公务用车运行费 = 公务用车运行维护费", "运行" } }
   if T.T8 and T.T7 then
     for _, x in ipairs(sangong) do
-      if has_row(T.T7, x[2]) then
+      local r = sangong_line(T.T7, x[5])
+      if r then
         o:add("equal(%s, stated(T8, \"\", %s), stated(T7, %s, \"合计\"), {precision = \"0.01万元\"})",
-          q(x[4]:gsub(" = .*", "") .. " = " .. x[2]), q(x[1]), q(x[2]))
+          q(x[4]:gsub(" = .*", "") .. " = " .. r.code), q(x[1]), q(r.code))
       end
     end
-    o:add("at_most(\"机关运行经费 ≤ 公用经费\", stated(T8, \"\", \"机关运行经费\"), stated(T7, \"合计\", \"公用经费\"))")
+    o:add("at_most(\"机关运行经费 ≤ 公用经费\", stated(T8, \"\", \"机关运行经费\"), stated(T7, \"合计\", \"公用经费\"),")
+    o:add("  {precision = \"0.01万元\"})")
   end
   o:add("")
   o:add("-- The prose against the tables, at the precision it is printed in.")
@@ -660,16 +678,17 @@ local function write_rules(o, doc)
       end
     end
     if T.T8 then
-      for _, x in ipairs { { "三公: 因公出国(境)费 = 因公出国（境）费用", "因公出国(境)费", "302 12" },
-                           { "三公: 公务接待费 = 302 17", "公务接待费", "302 17" },
-                           { "三公: 公务用车运行费 = 公务用车运行维护费", "运行费", "302 31" } } do
-        if has_row(T.T7, x[3]) then
+      for _, x in ipairs { { "三公: 因公出国(境)费 = 因公出国（境）费用", "因公出国(境)费", "因公出国" },
+                           { "三公: 公务接待费 = 302 17", "公务接待费", "公务接待" },
+                           { "三公: 公务用车运行费 = 公务用车运行维护费", "运行费", "运行" } } do
+        local r = sangong_line(T.T7, x[3])
+        if r then
           o:add("equal(%s, total {[\"三公经费\"] = %s},", q(x[1]), q(x[2]))
-          o:add("  total {[\"经济分类\"] = %s}, {precision = \"0.01万元\"})", q(x[3]))
+          o:add("  total {[\"经济分类\"] = %s}, {precision = \"0.01万元\"})", q(r.code))
         end
       end
       o:add("at_most(\"机关运行经费 ≤ 公用经费 (cells)\", figure \"机关运行经费\", total({[\"经费类型\"] = \"公用经费\"}, \"公用经费\"),")
-      o:add("  {kind = \"identity\"})")
+      o:add("  {kind = \"identity\", precision = \"0.01万元\"})")
     end
   end
   if #doc.projects > 0 then
@@ -689,6 +708,10 @@ local function write_rules(o, doc)
   o:add("nonnegative \"没有负数\"")
   end_section(o)
 end
+
+-- What the writer of another template's models shares with this one.
+M.q, M.out, M.section, M.end_section, M.exact, M.stated = q, out, section, end_section, exact, stated
+M.printed_figures, M.is_leaf, M.view_name = printed_figures, is_leaf, view_name
 
 -- The model file for a read document.
 function M.model(doc, docname)

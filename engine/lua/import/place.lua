@@ -1,0 +1,646 @@
+-- engine/lua/import/place.lua
+-- The place-figures stage: every figure of every read table in its column.
+-- Where the source has positions, a figure belongs to the column whose
+-- header spans its x (the nearest, in order); where it has none (empty cells
+-- dropped), the identities of the document decide: parent = Σ children,
+-- 合计 = Σ columns, the same row in the other tables. Where they leave a
+-- choice open, the import stops and names the table, the row and the
+-- candidates.
+-- See LICENSE for copyright and license.
+
+local C = require "budget.c"
+local rows_mod = require "budget.import.rows"
+
+local M = {}
+
+local ZERO = C.fen(0)
+local fail = rows_mod.fail
+
+local function colnames(t)
+  if not t.colnames then
+    t.colnames = {}
+    for i, c in ipairs(t.columns) do t.colnames[i] = c.name end
+  end
+  return t.colnames
+end
+
+local function col(t, name)
+  for i, c in ipairs(colnames(t)) do if c == name then return i end end
+end
+M.col = col
+
+local function row_by_code(t)
+  local m = {}
+  if t then for _, r in ipairs(t.rows) do m[r.code] = r end end
+  return m
+end
+M.by_code = row_by_code
+
+-- The placement of a row's figures by their x: each figure to a column, in order, the sum of
+-- the distances the least. 'cols' are {x0, x1} spans; 'edge' measures right edges (figures
+-- are right-aligned under a page's anchors), else centres (under a header's words).
+local function assign(cols, row, edge)
+  local figs = row.figs
+  local n, m = #figs, #cols
+  if n == 0 or n > m then return nil end
+  local function cost(i, j)
+    local f, c = figs[i], cols[j]
+    if edge then return math.abs(f.x1 - c.x1) end
+    return math.abs((f.x0 + f.x1) / 2 - (c.x0 + c.x1) / 2)
+  end
+  -- best[i][j]: least cost placing figures 1..i with figure i in column j
+  local best, from = {}, {}
+  for i = 1, n do
+    best[i], from[i] = {}, {}
+    for j = i, m - (n - i) do
+      if i == 1 then
+        best[i][j] = cost(1, j)
+      else
+        local b, bj
+        for k = i - 1, j - 1 do
+          local v = best[i - 1][k]
+          if v and (not b or v < b) then b, bj = v, k end
+        end
+        best[i][j] = b + cost(i, j)
+        from[i][j] = bj
+      end
+    end
+  end
+  local bj, b
+  for j = n, m do
+    local v = best[n][j]
+    if v and (not b or v < b) then b, bj = v, j end
+  end
+  local v, at = {}, {}
+  for c = 1, m do v[c] = ZERO end
+  for i = n, 1, -1 do
+    v[bj] = row.values[i]
+    at[i] = bj
+    bj = from[i][bj]
+  end
+  v.at = at
+  return v, at
+end
+
+-- The median of a list of numbers.
+local function median(xs)
+  table.sort(xs)
+  return xs[(#xs + 1) // 2]
+end
+
+-- Places by position every row of a positioned table, page by page. A page with a header
+-- is read under its header's words; a page without one (a table continued) under the
+-- right edges the figures of the page before had, shifted by the one offset that fits this
+-- page's figures best. Where no offset fits clearly, the page's rows are left to the identities.
+local function positions(t)
+  if not (t.columns[1] and t.columns[1].x0) then return end
+  local by_page, pages = {}, {}
+  local all = {}
+  for _, r in ipairs(t.rows) do all[#all + 1] = r end
+  if t.total then all[#all + 1] = t.total end
+  for _, r in ipairs(all) do
+    local p = r.line.page
+    if not by_page[p] then by_page[p] = {} pages[#pages + 1] = p end
+    table.insert(by_page[p], r)
+  end
+  table.sort(pages)
+  local anchors  -- {x1 per column}, from the last page read under a header or one clear offset
+  for _, p in ipairs(pages) do
+    local rows = by_page[p]
+    local cols = t.page_columns and t.page_columns[p]
+    local shifts = {}
+    if not cols and anchors then
+      -- the offsets that bring this page's right edges near the anchors: the best, and any other
+      -- that fits within a quarter of the narrowest gap between columns a figure
+      local xs = {}
+      for _, r in ipairs(rows) do for _, f in ipairs(r.figs) do xs[#xs + 1] = f.x1 end end
+      local gap = math.huge
+      for j = 2, #anchors do gap = math.min(gap, math.abs(anchors[j] - anchors[j - 1])) end
+      local tried = {}
+      for _, x in ipairs(xs) do
+        for _, a in ipairs(anchors) do
+          local sft = x - a
+          if not tried[sft] then
+            tried[sft] = true
+            local c = 0
+            for _, y in ipairs(xs) do
+              local d = math.huge
+              for _, b in ipairs(anchors) do d = math.min(d, math.abs(y - b - sft)) end
+              c = c + d
+            end
+            if #xs > 0 and c <= #xs * gap / 4 then shifts[#shifts + 1] = { shift = sft, cost = c } end
+          end
+        end
+      end
+      table.sort(shifts, function(x, y) return x.cost < y.cost end)
+    end
+    if cols then
+      local seen = {}
+      for j = 1, #cols do seen[j] = {} end
+      for _, r in ipairs(rows) do
+        local v, at = assign(cols, r, false)
+        if v then
+          r.at = v
+          for i, j in ipairs(at) do table.insert(seen[j], r.figs[i].x1) end
+        end
+      end
+      anchors = {}
+      for j, c in ipairs(cols) do anchors[j] = #seen[j] > 0 and median(seen[j]) or c.x1 end
+    elseif #shifts > 0 then
+      -- each plausible offset places a row one way; where they differ, the identities choose
+      for _, r in ipairs(rows) do
+        local cands, keys = {}, {}
+        for _, sh in ipairs(shifts) do
+          local cs = {}
+          for j, a in ipairs(anchors) do cs[j] = { x0 = a + sh.shift, x1 = a + sh.shift } end
+          local v = assign(cs, r, true)
+          if v then
+            local key = {}
+            for c, x in ipairs(v) do key[c] = tostring(x) end
+            key = table.concat(key, "|")
+            if not keys[key] then keys[key] = true cands[#cands + 1] = v end
+          end
+        end
+        if #cands == 1 then r.at = cands[1] elseif #cands > 1 then r.pos_cands = cands end
+      end
+      if #shifts == 1 then
+        local sft = shifts[1].shift
+        for j = 1, #anchors do anchors[j] = anchors[j] + sft end
+      end
+    end
+  end
+end
+
+-- Every way to place k figures in n columns, in order, with zeros elsewhere.
+local function placements(values, n)
+  local out = {}
+  local k = #values
+  local function rec(start, idx, acc)
+    if idx > k then
+      local row = { at = {} }  -- at: the column of each figure, so the writer keeps the printed words
+      for c = 1, n do row[c] = ZERO end
+      for i, c in ipairs(acc) do row[c], row.at[i] = values[i], c end
+      out[#out + 1] = row
+      return
+    end
+    for c = start, n - (k - idx) do
+      acc[idx] = c
+      rec(c + 1, idx + 1, acc)
+    end
+  end
+  rec(1, 1, {})
+  return out
+end
+
+-- Which columns sum which: 合计 = the rest; in the 三公 table, 合计 = 出国 + 接待 + 小计, 小计 = 购置 + 运行.
+local function column_sums(t)
+  local idx = {}
+  for i, c in ipairs(colnames(t)) do idx[c] = i end
+  local sums = {}
+  if t.kind.key == "T8" then
+    if idx["合计"] then sums[idx["合计"]] = { idx["因公出国(境)费"], idx["公务接待费"], idx["小计"] } end
+    if idx["小计"] then sums[idx["小计"]] = { idx["购置费"], idx["运行费"] } end
+  elseif idx["合计"] then
+    local parts = {}
+    for i = 1, #t.columns do if i ~= idx["合计"] then parts[#parts + 1] = i end end
+    sums[idx["合计"]] = parts
+  end
+  return sums
+end
+
+local function row_adds_up(sums, v)
+  for total, parts in pairs(sums) do
+    local s = ZERO
+    for _, p in ipairs(parts) do if p then s = s + v[p] end end
+    if s ~= v[total] then return false end
+  end
+  return true
+end
+
+local function same(a, b)
+  for i = 1, #a do if a[i] ~= b[i] then return false end end
+  return true
+end
+
+-- The candidates of every row: placements that add up across the row (and pass 'filter').
+local function candidates(t, row, filter)
+  local sums = column_sums(t)
+  if row.at then return { row.at } end
+  local all = row.pos_cands or placements(row.values, #t.columns)
+  local good = {}
+  for _, v in ipairs(all) do if row_adds_up(sums, v) then good[#good + 1] = v end end
+  if #good == 0 then good = all end  -- a row that does not add up: its place is decided elsewhere, or not at all
+  if filter then
+    local kept = {}
+    for _, v in ipairs(good) do if filter(row, v) then kept[#kept + 1] = v end end
+    if #kept > 0 then good = kept end
+  end
+  return good
+end
+
+-- The parent of each coded row in the table (the row whose code this one extends), and the top rows.
+local function tree(t)
+  local by_code, kids, tops = {}, {}, {}
+  for _, row in ipairs(t.rows) do by_code[row.code] = row end
+  for _, row in ipairs(t.rows) do
+    local parent
+    local code = row.code
+    while #code > 3 and not parent do
+      code = code:sub(1, #code - 3)
+      parent = by_code[code]
+    end
+    if parent then
+      kids[parent] = kids[parent] or {}
+      table.insert(kids[parent], row)
+    else
+      tops[#tops + 1] = row
+    end
+  end
+  return kids, tops
+end
+
+local SEARCH_LIMIT = 200000
+
+-- Places the figures of every row of a table; rows still open keep several candidates.
+-- The identities are constraints between rows; each is checked on intervals (the least and
+-- most a column can hold over a row's candidates), which prunes before anything is assigned.
+local function infer(t, filter)
+  local rows = {}
+  for _, row in ipairs(t.rows) do rows[#rows + 1] = row end
+  if t.total then rows[#rows + 1] = t.total end
+  for _, row in ipairs(rows) do
+    if not row.placed then
+      row.cands = candidates(t, row, filter)
+      if #row.cands == 1 then row.placed = row.cands[1] end
+    end
+  end
+  local kids, tops = tree(t)
+  local cons = {}
+  for parent, ks in pairs(kids) do cons[#cons + 1] = { parent = parent, kids = ks } end
+  if t.total then cons[#cons + 1] = { parent = t.total, kids = tops } end
+  table.sort(cons, function(a, b) return a.parent.line.index < b.parent.line.index end)
+  local of = {}  -- the constraints each row is in
+  for _, con in ipairs(cons) do
+    for _, r in ipairs { con.parent, table.unpack(con.kids) } do
+      of[r] = of[r] or {}
+      table.insert(of[r], con)
+    end
+  end
+  local ncol = #t.columns
+  local function range(row, c, assign)
+    local v = row.placed or assign[row]
+    if v then return v[c], v[c] end
+    local lo, hi
+    for _, x in ipairs(row.cands) do
+      if not lo or x[c] < lo then lo = x[c] end
+      if not hi or x[c] > hi then hi = x[c] end
+    end
+    return lo, hi
+  end
+  -- A column where no open row's candidates differ cannot tell them apart: a constraint is
+  -- checked only on the columns that can, so a sum the document gets wrong elsewhere does
+  -- not stop the placement (the check reports it later).
+  local function telling(con)
+    if con.cols then return con.cols end
+    con.cols = {}
+    for c = 1, ncol do
+      for _, r in ipairs { con.parent, table.unpack(con.kids) } do
+        if not r.placed then
+          local first = r.cands[1][c]
+          for _, v in ipairs(r.cands) do if v[c] ~= first then con.cols[#con.cols + 1] = c goto next_col end end
+        end
+      end
+      ::next_col::
+    end
+    return con.cols
+  end
+  local function feasible(con, assign)
+    for _, c in ipairs(telling(con)) do
+      local plo, phi = range(con.parent, c, assign)
+      local slo, shi = ZERO, ZERO
+      for _, k in ipairs(con.kids) do
+        local lo, hi = range(k, c, assign)
+        slo, shi = slo + lo, shi + hi
+      end
+      if shi < plo or slo > phi then return false end
+    end
+    return true
+  end
+  local function fits(row, v, assign)
+    assign[row] = v
+    local ok = true
+    for _, con in ipairs(of[row] or {}) do
+      if not feasible(con, assign) then ok = false break end
+    end
+    assign[row] = nil
+    return ok
+  end
+  -- propagation: drop the candidates no identity can accept, until nothing changes
+  local changed = true
+  while changed do
+    changed = false
+    for _, r in ipairs(rows) do
+      if not r.placed and of[r] then
+        local kept = {}
+        for _, v in ipairs(r.cands) do if fits(r, v, {}) then kept[#kept + 1] = v end end
+        if #kept >= 1 and #kept < #r.cands then
+          r.cands = kept
+          changed = true
+          if #kept == 1 then r.placed = kept[1] end
+          for _, con in ipairs(cons) do con.cols = nil end
+        end
+      end
+    end
+  end
+  -- search: the rows still open, together; a unique way that every identity accepts places them
+  local open = {}
+  for _, row in ipairs(rows) do if not row.placed and of[row] then open[#open + 1] = row end end
+  if #open == 0 then return end
+  local assign, found, first, steps = {}, 0, nil, 0
+  local function rec(i)
+    if found > 1 or steps > SEARCH_LIMIT then return end
+    if i > #open then
+      found = found + 1
+      if found == 1 then
+        first = {}
+        for k, v in pairs(assign) do first[k] = v end
+      end
+      return
+    end
+    local r = open[i]
+    for _, v in ipairs(r.cands) do
+      steps = steps + 1
+      if fits(r, v, assign) then
+        assign[r] = v
+        rec(i + 1)
+        assign[r] = nil
+      end
+    end
+  end
+  rec(1)
+  if found == 1 and steps <= SEARCH_LIMIT then
+    for r, v in pairs(first) do r.placed = v end
+  end
+end
+
+-- After every pass: a row still open is an error naming the table, row, line and candidates.
+-- After every pass: a row still open is an error naming the table, row, line and candidates.
+local function require_placed(t, src)
+  local rows = {}
+  for _, row in ipairs(t.rows) do rows[#rows + 1] = row end
+  if t.total then rows[#rows + 1] = t.total end
+  for _, row in ipairs(rows) do
+    if not row.placed then
+      local opts = {}
+      for _, v in ipairs(row.cands) do
+        local cols = {}
+        for c, x in ipairs(v) do if x ~= ZERO then cols[#cols + 1] = colnames(t)[c] end end
+        opts[#opts + 1] = table.concat(cols, "+")
+      end
+      fail(src, row.line, "%s: row '%s%s' prints %d figures for %d columns, and the identities of the document "
+        .. "leave open which: %s", t.title, row.code, row.name and (" " .. row.name) or "", #row.values, #t.columns,
+        table.concat(opts, " or "))
+    end
+  end
+end
+
+-- }==================================================================
+
+local FISCAL = { T5 = "一般公共预算", T6 = "政府性基金", T6b = "国有资本经营预算" }
+M.FISCAL = FISCAL
+
+-- The economic line of table 7 that a 三公 line is: found by its name, since some documents
+-- renumber their economic codes ('302 10 车辆运行费'). 'word' is 因公出国, 公务接待 or 运行
+-- (公务用车运行维护费, 车辆运行费). nil when the table has no such line.
+local SANGONG_NAMES = { ["因公出国"] = { "因公出国" }, ["公务接待"] = { "公务接待" }, ["运行"] = { "公务用车运行", "车辆运行" } }
+function M.sangong_line(t7, word)
+  if not t7 then return nil end
+  for _, r in ipairs(t7.rows) do
+    if #r.segs == 2 then
+      for _, w in ipairs(SANGONG_NAMES[word]) do
+        if r.name:gsub("%s", ""):find(w, 1, true) then return r end
+      end
+    end
+  end
+end
+
+-- The filters one table's placements must pass, from the other tables' placed rows.
+local function filters(T)
+  local rows = {}
+  for k, t in pairs(T) do if t.rows then rows[k] = row_by_code(t) end end
+  local f = {}
+  local function fiscal_of(code, column)
+    local sum, known = ZERO, true
+    for key in pairs(FISCAL) do
+      if T[key] then
+        local r = rows[key][code]
+        if r then
+          if not r.placed then known = false else
+            local c = col(T[key], column)
+            if c then sum = sum + r.placed[c] end
+          end
+        end
+      end
+    end
+    return known and sum or nil
+  end
+  f.T2 = function(row, v)
+    local fc = col(T.T2, "财政拨款收入")
+    if row.is_total then
+      if T.T1 and T.T1.left then  -- the total row's sources = table 1's income
+        for i, c in ipairs(colnames(T.T2)) do
+          for _, e in ipairs(T.T1.left) do
+            if (c == "合计" and e.label:find("收入总计")) or (c ~= "合计" and e.source == c) then
+              if e.value ~= v[i] then return false end
+            end
+          end
+        end
+      end
+      return true
+    end
+    if fc then
+      local fiscal = fiscal_of(row.code, "合计")
+      if fiscal and v[fc] ~= fiscal then return false end
+    end
+    local r3 = rows.T3 and rows.T3[row.code]
+    if r3 and r3.placed and v[col(T.T2, "合计")] ~= r3.placed[col(T.T3, "合计")] then return false end
+    return true
+  end
+  f.T3 = function(row, v)
+    if row.is_total then return true end
+    for i, c in ipairs(colnames(T.T3)) do
+      local fiscal = fiscal_of(row.code, c)
+      if fiscal and v[i] < fiscal then return false end
+    end
+    return true
+  end
+  f.fiscal = function(row, v, key)
+    local r3 = rows.T3 and rows.T3[row.code]
+    if row.is_total or not (r3 and r3.placed) then return true end
+    for i, c in ipairs(colnames(T[key])) do
+      local c3 = col(T.T3, c)
+      if c3 and v[i] > r3.placed[c3] then return false end
+    end
+    return true
+  end
+  for key in pairs(FISCAL) do
+    if key ~= "T5" then f[key] = function(row, v) return f.fiscal(row, v, key) end end
+  end
+  f.T8 = function(row, v)
+    for _, pair in ipairs { { "因公出国(境)费", "因公出国" }, { "公务接待费", "公务接待" }, { "运行费", "运行" } } do
+      local i, r = col(T.T8, pair[1]), M.sangong_line(T.T7, pair[2])
+      if i and r and r.placed then
+        local want = r.placed[col(T.T7, "合计")]:round(C.money("0.01万元"))
+        if v[i] ~= want then return false end
+      end
+    end
+    return true
+  end
+  f.T5 = function(row, v)
+    local t7 = T.T7 and T.T7.total
+    local b5, c7 = col(T.T5, "基本支出"), T.T7 and col(T.T7, "合计")
+    if row.is_total and t7 and t7.placed and b5 and c7 then return v[b5] == t7.placed[c7] end
+    return f.fiscal(row, v, "T5")
+  end
+  return f
+end
+
+-- Places table 4's spending rows: 合计 = the columns, each column = its function table's 类 row.
+local function place_T4(T, src)
+  local t = T.T4
+  local cols = t.right_columns
+  local by = { ["一般公共预算"] = "T5", ["政府性基金预算"] = "T6", ["国有资本经营预算"] = "T6b" }
+  for _, e in ipairs(t.right) do
+    -- each candidate scores the identities it keeps: 合计 = Σ columns, each column = its table's row
+    -- (ties go to the candidate nearest the figures the other tables imply)
+    local best, top, near = {}, -1, nil
+    for _, v in ipairs(placements(e.values, #cols)) do
+      local score, sum, off = 0, ZERO, ZERO
+      for c = 2, #cols do sum = sum + v[c] end
+      if sum == v[1] then score = score + 1 end
+      for c = 2, #cols do
+        local tk = T[by[cols[c]]]
+        local want = ZERO
+        if tk then
+          if e.class then
+            local r = row_by_code(tk)[e.class]
+            want = r and r.placed and r.placed[col(tk, "合计")] or (not r and ZERO) or nil
+          elseif tk.total and tk.total.placed then
+            want = tk.total.placed[col(tk, "合计")]
+          elseif tk.total then
+            want = nil
+          end
+        end
+        if want and v[c] == want then score = score + 1 end
+        if want then off = off + (v[c] > want and v[c] - want or want - v[c]) end
+      end
+      if score > top or (score == top and off < near) then best, top, near = { v }, score, off
+      elseif score == top and off == near then best[#best + 1] = v end
+    end
+    if #best == 1 or #e.values == 0 then e.placed = best[1]
+    elseif #e.values == #cols then e.placed = placements(e.values, #cols)[1]
+    else
+      fail(src, e.line, "%s: '%s' prints %d figures for %d columns, and the identities leave open which",
+        t.title, e.label, #e.values, #cols)
+    end
+  end
+end
+
+-- }==================================================================
+
+-- A repeated page prints its rows twice: the second copy of a row with the same code and
+-- figures is dropped (a repeat with other figures is kept, for 'check' to judge).
+local function drop_repeats(t)
+  local seen, kept = {}, {}
+  for _, r in ipairs(t.rows) do
+    local key = r.code .. "\0" .. (r.name or "")
+    for _, v in ipairs(r.values) do key = key .. "\0" .. tostring(v) end
+    if r.code == "" or not seen[key] then kept[#kept + 1] = r end
+    seen[key] = true
+  end
+  t.rows = kept
+end
+
+-- The sided tables' right side by position, where the header gave a span to every column.
+local function sided_by_position(t)
+  if not t.right_spans then return end
+  for _, e in ipairs(t.right) do
+    local v = assign(t.right_spans, e)
+    if v then e.placed = v end
+  end
+end
+
+-- {==================================================================
+-- Misprints: the cells the most identities keep
+-- ===================================================================
+
+-- A leaf row whose own figures do not add up (合计 ≠ Σ columns) has one figure misprinted: of
+-- the ways to mend one figure from the others, the one that keeps the most of its parent's
+-- column sums is taken for the cells; the row keeps its printed figures for the view, where
+-- 'check' reports the difference once, at that row. A row no mending improves stays as printed.
+local function repair(t)
+  local sums = column_sums(t)
+  local total_col, parts
+  for c, ps in pairs(sums) do total_col, parts = c, ps end
+  if not total_col or t.kind.shape ~= "coded" then return end
+  local kids, tops = tree(t)
+  local parent, siblings = {}, {}
+  for p, ks in pairs(kids) do for _, k in ipairs(ks) do parent[k], siblings[k] = p, ks end end
+  if t.total then for _, k in ipairs(tops) do parent[k], siblings[k] = t.total, tops end end
+  local ncol = #t.columns
+  local function kept(r, v)
+    local p = parent[r]
+    if not (p and p.placed) then return 0 end
+    local n = 0
+    for c = 1, ncol do
+      local sum = ZERO
+      for _, k in ipairs(siblings[r]) do sum = sum + (k == r and v[c] or k.placed[c]) end
+      if sum == p.placed[c] then n = n + 1 end
+    end
+    return n
+  end
+  for _, r in ipairs(t.rows) do
+    if not kids[r] and r.placed and not row_adds_up(sums, r.placed) then
+      local best, score = nil, kept(r, r.placed)
+      local function try(c, value)
+        local v = { table.unpack(r.placed) }  -- the cells' figures: no printed words
+        v[c] = value
+        local n = kept(r, v)
+        if n > score then best, score = v, n end
+      end
+      local s = ZERO
+      for _, p in ipairs(parts) do s = s + r.placed[p] end
+      try(total_col, s)
+      for _, p in ipairs(parts) do try(p, r.placed[total_col] - (s - r.placed[p])) end
+      if best then r.printed, r.placed = r.placed, best end
+    end
+  end
+end
+
+-- }==================================================================
+
+-- Places the figures of every table of a read document: T is the tables by key.
+function M.place(T, src)
+  for _, t in pairs(T) do
+    if t.rows then
+      drop_repeats(t)
+      positions(t)
+    end
+  end
+  local order = { "T7", "T5", "T6", "T6b", "T3", "T2", "T8" }
+  for _ = 1, 4 do
+    local f = filters(T)
+    for _, key in ipairs(order) do if T[key] then infer(T[key], f[key]) end end
+  end
+  for _, key in ipairs(order) do if T[key] then require_placed(T[key], src) end end
+  for _, key in ipairs(order) do if T[key] then repair(T[key]) end end
+  if T.T4 then
+    sided_by_position(T.T4)
+    local open = false
+    for _, e in ipairs(T.T4.right) do if not e.placed then open = true end end
+    if open then place_T4(T, src) end
+  end
+  if T.T1 then sided_by_position(T.T1) end
+end
+
+return M

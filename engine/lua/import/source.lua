@@ -1,0 +1,116 @@
+-- engine/lua/import/source.lua
+-- The read stage for text: a document's text as a source (FORMAT.md), pages
+-- of lines of words. Two forms: 'layout' (pdftotext -layout: empty cells are
+-- runs of spaces, so a word's character offset stands in for its x) and
+-- 'text' (pdf.js style, empty cells dropped: no positions). CRLF, a BOM, form
+-- feeds and '-- page N --' markers are layout, never words.
+-- See LICENSE for copyright and license.
+
+local M = {}
+
+local function fail(name, line, fmt, ...)
+  error(string.format("%s:%s: %s", name, line, string.format(fmt, ...)), 0)
+end
+
+-- The line a byte offset falls on.
+local function line_at(text, at)
+  return select(2, text:sub(1, at):gsub("\n", "")) + 1
+end
+
+-- Refuses bytes that are not a text document, naming the line.
+local function check_text(text, name)
+  local nul = text:find("%z")
+  if nul then fail(name, line_at(text, nul), "a NUL byte: this is not a text document (expected a PDF or its text)") end
+  local len, at = utf8.len(text)
+  if not len then
+    fail(name, line_at(text, at), "invalid UTF-8 at byte %d: expected the document's text in UTF-8", at)
+  end
+end
+
+-- '-- page 3 --' (pdf.js dumps) or a line that is only a form feed's remainder.
+local function page_mark(l)
+  return l:match("^%s*%-%-%s*page%s+%d+%s*%-%-%s*$") ~= nil
+end
+
+-- The words of a line with their character offsets (code points from the line's start).
+local function words_of(l, positions)
+  local words = {}
+  local col = 0
+  local i, n = 1, #l
+  while i <= n do
+    local a, b = l:find("[^ \t]+", i)
+    if not a then break end
+    local gap = l:sub(i, a - 1)
+    col = col + #gap
+    local s = l:sub(a, b)
+    local w = utf8.len(s)
+    if positions then
+      words[#words + 1] = { s = s, x0 = col, x1 = col + w }
+    else
+      words[#words + 1] = { s = s }
+    end
+    col = col + w
+    i = b + 1
+  end
+  return words
+end
+
+-- Which form a text is: 'layout' when its rows keep their columns as runs of spaces
+-- (pdftotext -layout pads every cell), 'text' when items are one or two spaces apart.
+local function detect(lines)
+  local wide, rows = 0, 0
+  for _, l in ipairs(lines) do
+    if l:find("%d,%d%d%d") or l:find("%d%.%d%d") then
+      rows = rows + 1
+      if l:find("%S   +%S") then wide = wide + 1 end
+    end
+  end
+  if rows == 0 then return "text" end
+  return wide * 2 >= rows and "layout" or "text"
+end
+
+-- The source of a text document: 'text' is the file's bytes, 'name' names it in messages.
+function M.read(text, name)
+  check_text(text, name)
+  if text:sub(1, 3) == "\239\187\191" then text = text:sub(4) end
+  local raw = {}
+  for l in (text .. "\n"):gmatch("(.-)\n") do raw[#raw + 1] = l end
+  if raw[#raw] == "" then raw[#raw] = nil end
+  local form = detect(raw)
+  local src = { form = form, name = name, lines = {} }
+  local page = 1
+  local seen_mark = false
+  for no, l in ipairs(raw) do
+    l = l:gsub("\r$", "")
+    if page_mark(l) then
+      if seen_mark or #src.lines > 0 then page = page + 1 end
+      seen_mark = true
+    else
+      -- a form feed ends a page; what follows it on the line is the next page's first line
+      local parts = {}
+      for part in (l .. "\f"):gmatch("(.-)\f") do parts[#parts + 1] = part end
+      for k, part in ipairs(parts) do
+        if k > 1 then page = page + 1 end
+        part = part:gsub("\t", " "):gsub("\194\160", " ")
+        if part:find("%S") then
+          local words = words_of(part, form == "layout")
+          local texts = {}
+          for j, w in ipairs(words) do texts[j] = w.s end
+          src.lines[#src.lines + 1] = { page = page, no = no, text = table.concat(texts, " "), words = words }
+        end
+      end
+    end
+  end
+  if text:match("\f%s*$") then page = page - 1 end  -- a form feed ends the last page too
+  src.pages = page
+  return src
+end
+
+-- A line's place for a message: 'doc.txt:17', or 'doc.pdf: page 5, line 12'.
+function M.where(src, line)
+  if not line then return src.name .. ":?" end
+  if src.form == "pdf" then return string.format("%s: page %d, line %d", src.name, line.page, line.no) end
+  return string.format("%s:%d", src.name, line.no)
+end
+
+return M
