@@ -33,8 +33,9 @@ commands:
   import DOCUMENT.txt [-o MODEL.lua]
                                     a published budget's text into a model
   check MODEL                       run every rule on the base model
-  show MODEL [--table NAME] [--format table|csv|json|md]
-                                    the published tables, rebuilt from the cells
+  show MODEL [--table NAME] [--format table|csv|json|md] [--from-cells]
+                                    the published tables, every row as printed;
+                                    --from-cells: every figure from the cells
 options:
   --version   print the engine's version and the Lua and LPeg it runs
   --help      print this help
@@ -152,11 +153,14 @@ local function find_view(m, name)
   end
 end
 
--- budget show MODEL [--table NAME] [--format FMT]
+-- budget show MODEL [--table NAME] [--format FMT] [--from-cells]: the tables as the document
+-- prints them (the stated rows; view.render_printed), or with --from-cells every figure from the cells.
 local function cmd_show(args)
-  local pos, opts = parse(args, { table = true, format = true })
+  local pos, opts = parse(args, { table = true, format = true, ["from-cells"] = "flag" })
   if not pos then return bad("show: %s", opts) end
-  if #pos ~= 1 then return bad("show: expected one model file: budget show MODEL [--table NAME] [--format FMT]") end
+  if #pos ~= 1 then
+    return bad("show: expected one model file: budget show MODEL [--table NAME] [--format FMT] [--from-cells]")
+  end
   local report = require "budget.report"
   local fmt = opts.format or "table"
   if not report.FORMATS[fmt] then return bad("show: unknown format '%s': expected table, csv, json or md", fmt) end
@@ -172,7 +176,8 @@ local function cmd_show(args)
     end
     views = { v }
   end
-  local render = require("budget.view").render
+  local view = require "budget.view"
+  local render = opts["from-cells"] and view.render or view.render_printed
   local out = {}
   for _, v in ipairs(views) do
     local ok, grid = pcall(render, m, v)

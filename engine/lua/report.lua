@@ -13,15 +13,21 @@ local ZERO = C.fen(0)
 -- Figures and cells
 -- ===================================================================
 
--- A figure as the view prints it; blank for zero where the document leaves it blank.
+-- A figure as the view prints it; blank for zero where the document leaves it blank. A string
+-- is a figure as the document printed it ('96282213.44', '0', ''): it stays as it is.
 local function figure(m, grid, fmt)
   if m == nil then return "" end
+  if type(m) == "string" then return m end
   if type(m) == "number" then return tostring(m) end
   if fmt ~= "csv" and fmt ~= "json" and m == ZERO then return "" end
   local unit = grid.unit
   return m:format { unit = unit == "元" and "元" or unit, decimals = grid.decimals,
                     grouping = fmt ~= "csv" and fmt ~= "json", suffix = false }
 end
+
+-- The mark after the name of a row the cells give and the document does not print.
+local NOT_PRINTED = " [not printed]"
+M.NOT_PRINTED = NOT_PRINTED
 
 -- One block's lines of cells (strings), with which cells are numbers (right-aligned).
 local function block_cells(grid, gb, fmt)
@@ -41,6 +47,7 @@ local function block_cells(grid, gb, fmt)
     else
       cells[#cells + 1] = ""
     end
+    if row.printed == false then cells[#cells] = cells[#cells] .. NOT_PRINTED end
     for c = 1, #gb.columns do cells[#cells + 1] = figure(row.values[c], grid, fmt) end
     lines[#lines + 1] = cells
   end
@@ -168,10 +175,14 @@ local function as_value(grid)
     for r, row in ipairs(gb.rows) do
       local vals = {}
       for c = 1, #gb.columns do vals[c] = figure(row.values[c], grid, "json") end
-      rows[r] = { code = row.kind == "member" and row.code or nil, name = row.label, kind = row.kind,
-                  depth = row.depth, values = vals }
+      -- printed: false for a row the document does not print; model_code: the code the model
+      -- mended a misprinted one to (code is as printed)
+      rows[r] = { code = row.kind == "member" and row.code or nil, model_code = row.model_code, name = row.label,
+                  kind = row.kind, depth = row.depth, values = vals }
+      if row.printed == false then rows[r].printed = false end
     end
-    blocks[i] = { title = gb.title, columns = gb.columns, rows = rows }
+    -- figures: "printed" where the values are the document's words, "cells" where the cells give them
+    blocks[i] = { title = gb.title, columns = gb.columns, figures = gb.printed and "printed" or nil, rows = rows }
   end
   return { name = grid.name, title = grid.title, unit = grid.unit, decimals = grid.decimals, blocks = blocks }
 end
@@ -195,6 +206,9 @@ end
 
 -- One line per violation: severity, rule, members, found, expected, difference, why.
 function M.violation(v)
+  if v.no_figures then  -- a finding about a code or a note, not about an amount
+    return string.format("%s: %s: %s (%s)", v.severity, v.rule, table.concat(v.members, " / "), v.message)
+  end
   return string.format("%s: %s: %s: found %s, expected %s, difference %s (%s)", v.severity, v.rule,
     table.concat(v.members, " / "), tostring(v.found), tostring(v.expected), tostring(v.diff), v.message)
 end
