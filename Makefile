@@ -74,7 +74,7 @@ LUA_MODULES = $(sort $(wildcard engine/lua/*.lua engine/lua/*/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
 C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads test_oom
-LUA_TESTS = test_model test_scenario test_bulk_model test_import test_import_pdf test_docs test_batch test_embed test_explain test_bad test_durable
+LUA_TESTS = test_model test_scenario test_bulk_model test_import test_import_pdf test_docs test_misprint test_show_docs test_batch test_embed test_explain test_bad test_durable
 # The HTML reports in headless Chromium (tests/browser), once, against the gcc build.
 BROWSER_TESTS = test_browser
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS) $(BROWSER_TESTS)
@@ -212,10 +212,21 @@ $(BUILD)/bench/gen: bench/gen.c
 	$(Q)$(CC) -O2 -std=c11 -Wall -Wextra -o $@ $<
 
 # The engine against ledger, hledger, beancount and pandas at 1,000 to 1,000,000 accounts
-# (bench/run.lua; BENCH_SIZES, BENCH_REPS choose). Figures: bench/RESULTS.md.
+# (bench/run.lua; BENCH_SIZES, BENCH_REPS choose). Figures: bench/RESULTS.md. The importer's
+# figures are apart, in 'make bench-import'.
 bench: deps-bench
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/gen
 	@BUILD=$(BUILD) lua5.4 bench/run.lua
+
+# 'budget import' (bench/import.lua): every PDF of BUDGET_DOCS (../shared/data/docs) whole process
+# with its pages, against the target of a 30-page PDF under 0.5 s; the time against a document's
+# rows at 1, 2, 4, 8 and 16 times them (bench/import_synth.lua); the read and find-tables stages
+# on 1, 10 and 100 copies. Prints figures, never fails on a time (BENCH_IMPORT_REPS: runs a figure).
+BUDGET_DOCS ?= ../shared/data/docs
+.PHONY: bench-import
+bench-import: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) BUDGET_DOCS=$(BUDGET_DOCS) LUA_CPATH='$(BUILD)/lua/?.so' lua5.4 bench/import.lua
 
 # Builds, then runs the default scenario: a 5% cut of 科学技术支出 on the SAST model.
 # Its report shows a rule it breaks on purpose, so its exit status 1 is expected here.
@@ -266,13 +277,15 @@ san: deps
 # one after the other, from its seeds; new inputs go to build/fuzz/corpus/NAME and what it
 # finds to build/fuzz/findings. 'make fuzz FUZZ_TARGETS=fuzz_money' runs one.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_money fuzz_rate fuzz_ref fuzz_model fuzz_import fuzz_tsv fuzz_scenario
+FUZZ_TARGETS = fuzz_money fuzz_rate fuzz_ref fuzz_model fuzz_import fuzz_tsv fuzz_layout fuzz_tables fuzz_scenario
 FUZZ_SEEDS_money = tests/fuzz/corpus/money
 FUZZ_SEEDS_rate = tests/fuzz/corpus/rate
 FUZZ_SEEDS_ref = tests/fuzz/corpus/ref
 FUZZ_SEEDS_model = tests/fuzz/corpus/model tests/bad/models
 FUZZ_SEEDS_import = tests/fuzz/corpus/import tests/import
 FUZZ_SEEDS_tsv = tests/fuzz/corpus/tsv
+FUZZ_SEEDS_layout = tests/fuzz/corpus/layout tests/import
+FUZZ_SEEDS_tables = tests/fuzz/corpus/tables tests/import
 FUZZ_SEEDS_scenario = tests/fuzz/corpus/scenario scripts tests/bad/scripts tests/bad/sandbox
 FUZZ_DICT_money = tests/fuzz/text.dict
 FUZZ_DICT_rate = tests/fuzz/text.dict
@@ -280,6 +293,8 @@ FUZZ_DICT_ref = tests/fuzz/text.dict
 FUZZ_DICT_model = tests/fuzz/lua.dict
 FUZZ_DICT_import = tests/fuzz/import.dict
 FUZZ_DICT_tsv = tests/fuzz/tsv.dict
+FUZZ_DICT_layout = tests/fuzz/import.dict
+FUZZ_DICT_tables = tests/fuzz/import.dict
 FUZZ_DICT_scenario = tests/fuzz/lua.dict
 FUZZ_FLAGS = -timeout=10 -rss_limit_mb=4096 -artifact_prefix=build/fuzz/findings/ -print_final_stats=1
 

@@ -43,6 +43,7 @@ function M.read_source(src, found)
     end
     T[t.kind.key] = t
     list[#list + 1] = t
+    t.number = #list  -- the table's number: its place in the document
   end
   for _, key in ipairs { "T2", "T3", "T5" } do
     if not T[key] then
@@ -67,7 +68,6 @@ function M.read_source(src, found)
       for i, c in ipairs(t.columns) do names[i] = c.name end
       t.columns = names
     end
-    t.kind.key = t.kind.key
     t.first = t.title_line.no
   end
   -- the prose: the lines outside the tables
@@ -80,6 +80,7 @@ function M.read_source(src, found)
   for _, l in ipairs(src.lines) do if not in_table[l] then text[#text + 1] = l.text end end
   local doc = { name = src.name, src = src, tables = list, T = T }
   for _, t in ipairs(list) do doc.year = doc.year or t.title:match("(%d%d%d%d)年") end
+  for _, t in ipairs(list) do t.year = doc.year end
   doc.unit_doc = T.T2.title:find("单位", 1, true) ~= nil and not T.T2.title:find("部门", 1, true)
   doc.department = department_of(src)
   doc.units = prose.read_units(text, doc.department)
@@ -96,6 +97,14 @@ end
 function M.source(bytes, name, path)
   if bytes:sub(1, 5) == "%PDF-" then
     return require("budget.import.pdf").read(path or name, name)
+  end
+  -- the forms a document is not read from: say what was found and what is expected
+  local kind = (bytes:sub(1, 4) == "PK\3\4" and "a spreadsheet or another zip file (.xlsx, .docx)")
+    or (bytes:sub(1, 8) == "\208\207\17\224\161\177\26\225" and "an Office file (.xls, .doc)")
+    or ((bytes:sub(1, 3) == "\255\216\255" or bytes:sub(1, 8) == "\137PNG\r\n\26\n") and "an image (a scan?)")
+  if kind then
+    error(string.format("%s:1: %s: expected the published PDF of a 部门预算 or 单位预算, or its text "
+      .. "(pdftotext -layout, or a text dump)", name, kind), 0)
   end
   return source.read(bytes, name)
 end

@@ -391,6 +391,7 @@ function shapes.view_rules(vname, opts)
           if #parts == 1 then found, expected = f.found, f.expected end
         end
         local label = (r.label and r.label ~= key) and (key .. " " .. r.label) or key
+        if label == "" then label = "(its one row)" end
         report { members = { label, r.order[1] }, found = found, expected = expected,
                  message = string.format("%s, row %s: %s", vname, label, table.concat(parts, "; ")) }
       end
@@ -411,10 +412,17 @@ function shapes.view_rules(vname, opts)
       -- a code printed otherwise than it is read ('7 11 02' under 210 11, '301 2' for 301 02)
       for _, blk in ipairs(v.blocks) do
         for _, st in ipairs(blk.stated_rows or {}) do
+          local official = type(st.text) == "table" and st.text.official_code
+          if official then
+            local label = st.label and (tostring(st.key) .. " " .. st.label) or tostring(st.key)
+            report { members = { label, "code" }, found = ZERO, expected = ZERO, no_figures = true,
+                     message = string.format("%s, row %s: %s is numbered %s, where the economic classification has it "
+                       .. "at %s", vname, label, st.label or "", tostring(st.key), official) }
+          end
           local printed = type(st.text) == "table" and st.text.printed_code
           if printed then
             local label = st.label and (tostring(st.key) .. " " .. st.label) or tostring(st.key)
-            report { members = { label, "code" }, found = ZERO, expected = ZERO,
+            report { members = { label, "code" }, found = ZERO, expected = ZERO, no_figures = true,
                      message = string.format("%s, row %s: code printed '%s', read as %s by its place in the table",
                        vname, label, printed, tostring(st.key)) }
           end
@@ -423,6 +431,10 @@ function shapes.view_rules(vname, opts)
       -- the figures not from the cells: their own sums
       for b, gb in ipairs(grid.blocks) do
         local blk = v.blocks[b]
+        local labels = {}  -- a row as a reader finds it: '204 一、公共安全支出'
+        for _, row in ipairs(gb.rows) do
+          labels[row.key] = (row.label and row.label ~= row.key) and (row.key .. " " .. row.label) or row.key
+        end
         if blk.stated_rows then
           local stated = stated_by_key(blk)
           for _, row in ipairs(gb.rows) do
@@ -436,9 +448,9 @@ function shapes.view_rules(vname, opts)
                     if ps then sum = sum + ps.values[c] end
                   end
                   if sum ~= st.values[c] then
-                    report { members = { row.key, col.label }, found = st.values[c], expected = sum,
+                    report { members = { labels[row.key], col.label }, found = st.values[c], expected = sum,
                              message = string.format("%s, row %s, %s: printed %s, the rows it sums give %s", vname,
-                               row.key, col.label, fmt(st.values[c]), fmt(sum)) }
+                               labels[row.key], col.label, fmt(st.values[c]), fmt(sum)) }
                   end
                 end
               end
@@ -452,9 +464,10 @@ function shapes.view_rules(vname, opts)
                 local sum = ZERO
                 for _, p in ipairs(col.parts) do sum = sum + st.values[p] end
                 if sum ~= st.values[c] then
-                  report { members = { tostring(st.key), col.label }, found = st.values[c], expected = sum,
+                  local label = labels[st.key] or tostring(st.key)
+                  report { members = { label, col.label }, found = st.values[c], expected = sum,
                            message = string.format("%s, row %s, %s: printed %s, its columns give %s", vname,
-                             tostring(st.key), col.label, fmt(st.values[c]), fmt(sum)) }
+                             label, col.label, fmt(st.values[c]), fmt(sum)) }
                 end
               end
             end

@@ -93,6 +93,9 @@ function M.code(words)
   if glued ~= "" and glued:find("^[%d,%.%%]") then return nil end  -- a figure, not a code
   if glued ~= "" then
     local segs = split_compact(d)
+    -- the name as printed (full-width brackets kept), where the code's digits are ASCII
+    local raw = words[1].s
+    if raw:sub(1, #d) == d then glued = raw:sub(#d + 1) end
     if segs then return segs, 1, glued end
     return nil
   end
@@ -106,6 +109,8 @@ function M.code(words)
     if not w then break end
     local seg, rest = w:match("^(%d%d?)(.*)$")
     if not seg or (rest ~= "" and rest:find("^[%d,%.]")) then break end
+    local raw = words[k].s
+    if rest ~= "" and raw:sub(1, #seg) == seg then rest = raw:sub(#seg + 1) end  -- as printed
     if #seg == 1 then seg = "0" .. seg odd = true end
     segs[#segs + 1] = seg
     used = k

@@ -29,6 +29,8 @@ local function col(t, name)
 end
 M.col = col
 
+local place_T1  -- below
+
 local function row_by_code(t)
   local m = {}
   if t then for _, r in ipairs(t.rows) do m[r.code] = r end end
@@ -226,10 +228,15 @@ end
 local function candidates(t, row, filter)
   local sums = column_sums(t)
   if row.at then return { row.at } end
-  local all = row.pos_cands or placements(row.values, #t.columns)
-  local good = {}
-  for _, v in ipairs(all) do if row_adds_up(sums, v) then good[#good + 1] = v end end
-  if #good == 0 then good = all end  -- a row that does not add up: its place is decided elsewhere, or not at all
+  -- the placements that add up across the row, made once a row (the passes ask again)
+  if not row.adding then
+    local all = row.pos_cands or placements(row.values, #t.columns)
+    local good = {}
+    for _, v in ipairs(all) do if row_adds_up(sums, v) then good[#good + 1] = v end end
+    if #good == 0 then good = all end  -- a row that does not add up: its place is decided elsewhere, or not at all
+    row.adding = good
+  end
+  local good = row.adding
   if filter then
     local kept = {}
     for _, v in ipairs(good) do if filter(row, v) then kept[#kept + 1] = v end end
@@ -260,6 +267,7 @@ local function tree(t)
 end
 
 local SEARCH_LIMIT = 200000
+local SEARCH_ROWS = 64
 
 -- Places the figures of every row of a table; rows still open keep several candidates.
 -- The identities are constraints between rows; each is checked on intervals (the least and
@@ -287,93 +295,137 @@ local function infer(t, filter)
     end
   end
   local ncol = #t.columns
-  local function range(row, c, assign)
-    local v = row.placed or assign[row]
-    if v then return v[c], v[c] end
-    local lo, hi
-    for _, x in ipairs(row.cands) do
-      if not lo or x[c] < lo then lo = x[c] end
-      if not hi or x[c] > hi then hi = x[c] end
+  -- Each row's range in each column (the least and most its candidates give, or its figure once
+  -- placed), each constraint's sum of its rows' ranges, and how many of its open rows can still
+  -- differ in each column: kept up to date as candidates fall, so checking one candidate costs
+  -- the constraints of its row, not the size of the table.
+  local lo, hi, differs = {}, {}, {}
+  local function measure(r)
+    local l, h, d = {}, {}, {}
+    local set = r.placed and { r.placed } or r.cands
+    for c = 1, ncol do
+      local a, b = set[1][c], set[1][c]
+      for _, x in ipairs(set) do
+        if x[c] < a then a = x[c] end
+        if x[c] > b then b = x[c] end
+      end
+      l[c], h[c], d[c] = a, b, a ~= b
     end
-    return lo, hi
+    return l, h, d
+  end
+  for _, r in ipairs(rows) do lo[r], hi[r], differs[r] = measure(r) end
+  for _, con in ipairs(cons) do
+    con.slo, con.shi, con.open = {}, {}, {}
+    for c = 1, ncol do
+      local sl, sh, n = ZERO, ZERO, differs[con.parent][c] and 1 or 0
+      for _, k in ipairs(con.kids) do
+        sl, sh = sl + lo[k][c], sh + hi[k][c]
+        if differs[k][c] then n = n + 1 end
+      end
+      con.slo[c], con.shi[c], con.open[c] = sl, sh, n
+    end
   end
   -- A column where no open row's candidates differ cannot tell them apart: a constraint is
   -- checked only on the columns that can, so a sum the document gets wrong elsewhere does
   -- not stop the placement (the check reports it later).
-  local function telling(con)
-    if con.cols then return con.cols end
-    con.cols = {}
-    for c = 1, ncol do
-      for _, r in ipairs { con.parent, table.unpack(con.kids) } do
-        if not r.placed then
-          local first = r.cands[1][c]
-          for _, v in ipairs(r.cands) do if v[c] ~= first then con.cols[#con.cols + 1] = c goto next_col end end
+  local function set_range(r, l, h, d)
+    for _, con in ipairs(of[r] or {}) do
+      for c = 1, ncol do
+        if con.parent ~= r then
+          con.slo[c] = con.slo[c] - lo[r][c] + l[c]
+          con.shi[c] = con.shi[c] - hi[r][c] + h[c]
+        end
+        if d then con.open[c] = con.open[c] - (differs[r][c] and 1 or 0) + (d[c] and 1 or 0) end
+      end
+    end
+    lo[r], hi[r] = l, h
+    if d then differs[r] = d end
+  end
+  -- whether row r taking figures v keeps every constraint it is in satisfiable
+  local function fits(r, v)
+    for _, con in ipairs(of[r] or {}) do
+      local p = con.parent
+      for c = 1, ncol do
+        if con.open[c] > 0 then
+          local plo, phi, slo, shi
+          if p == r then
+            plo, phi, slo, shi = v[c], v[c], con.slo[c], con.shi[c]
+          else
+            plo, phi = lo[p][c], hi[p][c]
+            slo, shi = con.slo[c] - lo[r][c] + v[c], con.shi[c] - hi[r][c] + v[c]
+          end
+          if shi < plo or slo > phi then return false end
         end
       end
-      ::next_col::
-    end
-    return con.cols
-  end
-  local function feasible(con, assign)
-    for _, c in ipairs(telling(con)) do
-      local plo, phi = range(con.parent, c, assign)
-      local slo, shi = ZERO, ZERO
-      for _, k in ipairs(con.kids) do
-        local lo, hi = range(k, c, assign)
-        slo, shi = slo + lo, shi + hi
-      end
-      if shi < plo or slo > phi then return false end
     end
     return true
   end
-  local function fits(row, v, assign)
-    assign[row] = v
-    local ok = true
-    for _, con in ipairs(of[row] or {}) do
-      if not feasible(con, assign) then ok = false break end
-    end
-    assign[row] = nil
-    return ok
+  -- propagation: drop the candidates no identity can accept, until nothing changes; a row is
+  -- looked at again only when a constraint it is in has changed
+  local queue, queued = {}, {}
+  for _, r in ipairs(rows) do
+    if not r.placed and of[r] then queue[#queue + 1] = r queued[r] = true end
   end
-  -- propagation: drop the candidates no identity can accept, until nothing changes
-  local changed = true
-  while changed do
-    changed = false
-    for _, r in ipairs(rows) do
-      if not r.placed and of[r] then
-        local kept = {}
-        for _, v in ipairs(r.cands) do if fits(r, v, {}) then kept[#kept + 1] = v end end
-        if #kept >= 1 and #kept < #r.cands then
-          r.cands = kept
-          changed = true
-          if #kept == 1 then r.placed = kept[1] end
-          for _, con in ipairs(cons) do con.cols = nil end
+  local head = 1
+  while head <= #queue do
+    local r = queue[head]
+    head = head + 1
+    queued[r] = nil
+    if not r.placed then
+      local kept = {}
+      for _, v in ipairs(r.cands) do if fits(r, v) then kept[#kept + 1] = v end end
+      if #kept >= 1 and #kept < #r.cands then
+        r.cands = kept
+        if #kept == 1 then r.placed = kept[1] end
+        set_range(r, measure(r))
+        -- (the rows of a sum of very many rows are looked at again only when a smaller sum they
+        -- are in changes: all of them after each change would grow with the square of the rows)
+        for _, con in ipairs(of[r]) do
+          local others = #con.kids <= SEARCH_ROWS and { con.parent, table.unpack(con.kids) } or { con.parent }
+          for _, o in ipairs(others) do
+            if o ~= r and not o.placed and not queued[o] then queue[#queue + 1] = o queued[o] = true end
+          end
         end
       end
     end
   end
   -- search: the rows still open, together; a unique way that every identity accepts places them
-  local open = {}
-  for _, row in ipairs(rows) do if not row.placed and of[row] then open[#open + 1] = row end end
+  -- (not again on a pass that left every row's candidates as the last search saw them)
+  local open, size = {}, 0
+  for _, row in ipairs(rows) do
+    if not row.placed and of[row] then
+      open[#open + 1] = row
+      size = size + #row.cands
+    end
+  end
   if #open == 0 then return end
-  local assign, found, first, steps = {}, 0, nil, 0
+  local seen = #open .. ":" .. size
+  if t.searched == seen then return end
+  t.searched = seen
+  -- so many rows open at once leave no unique way to the search; they are left to the majority
+  -- of their table (require_placed), and the work stays linear in the rows
+  if #open > SEARCH_ROWS then return end
+  local chosen, found, first, steps = {}, 0, nil, 0
   local function rec(i)
     if found > 1 or steps > SEARCH_LIMIT then return end
     if i > #open then
       found = found + 1
       if found == 1 then
         first = {}
-        for k, v in pairs(assign) do first[k] = v end
+        for k, v in pairs(chosen) do first[k] = v end
       end
       return
     end
     local r = open[i]
+    local l, h = lo[r], hi[r]
     for _, v in ipairs(r.cands) do
       steps = steps + 1
-      if fits(r, v, assign) then
-        assign[r] = v
+      if fits(r, v) then
+        chosen[r] = v
+        set_range(r, v, v)
         rec(i + 1)
-        assign[r] = nil
+        set_range(r, l, h)
+        chosen[r] = nil
       end
     end
   end
@@ -384,18 +436,49 @@ local function infer(t, filter)
 end
 
 -- After every pass: a row still open is an error naming the table, row, line and candidates.
--- After every pass: a row still open is an error naming the table, row, line and candidates.
 local function require_placed(t, src)
   local rows = {}
   for _, row in ipairs(t.rows) do rows[#rows + 1] = row end
   if t.total then rows[#rows + 1] = t.total end
+  -- where a misprint leaves the identities no way to hold, a row still open is placed as the
+  -- table's other rows of as many figures are, if most of them are placed one way
+  local patterns = {}
+  for _, row in ipairs(rows) do
+    if row.placed and row.placed.at then
+      local key = #row.values .. ":" .. table.concat(row.placed.at, ",")
+      patterns[key] = (patterns[key] or 0) + 1
+    end
+  end
+  for _, row in ipairs(rows) do
+    -- candidates that differ only in where a zero was printed give the same figures: any will do
+    if not row.placed and row.cands and #row.cands > 1 then
+      local same_all = true
+      for _, v in ipairs(row.cands) do
+        for c = 1, #v do if v[c] ~= row.cands[1][c] then same_all = false end end
+      end
+      if same_all then row.placed = row.cands[1] end
+    end
+    if not row.placed and row.cands then
+      local best, n, tie = nil, 0, false
+      for _, v in ipairs(row.cands) do
+        local c = v.at and patterns[#row.values .. ":" .. table.concat(v.at, ",")] or 0
+        if c > n then best, n, tie = v, c, false elseif c == n and c > 0 then tie = true end
+      end
+      if best and n >= 2 and not tie then row.placed = best end
+    end
+  end
   for _, row in ipairs(rows) do
     if not row.placed then
-      local opts = {}
+      local opts, seen = {}, {}
       for _, v in ipairs(row.cands) do
         local cols = {}
-        for c, x in ipairs(v) do if x ~= ZERO then cols[#cols + 1] = colnames(t)[c] end end
-        opts[#opts + 1] = table.concat(cols, "+")
+        if v.at then
+          for _, c in ipairs(v.at) do cols[#cols + 1] = colnames(t)[c] end
+        else
+          for c, x in ipairs(v) do if x ~= ZERO then cols[#cols + 1] = colnames(t)[c] end end
+        end
+        local o = table.concat(cols, "+")
+        if not seen[o] then opts[#opts + 1] = o seen[o] = true end
       end
       fail(src, row.line, "%s: row '%s%s' prints %d figures for %d columns, and the identities of the document "
         .. "leave open which: %s", t.title, row.code, row.name and (" " .. row.name) or "", #row.values, #t.columns,
@@ -619,6 +702,35 @@ end
 
 -- }==================================================================
 
+-- The 单位 form of table 1 splits spending by 类 into 合计 / 人员经费 / 公用经费 / 项目支出: rows
+-- the text prints with fewer figures are placed as a coded table's are, by 合计 = Σ columns,
+-- 支出总计 = Σ 类, and each 类's 合计 and 项目支出 as table 3 prints them.
+place_T1 = function(T, src)
+  local t = T.T1
+  local open = false
+  for _, e in ipairs(t.right) do if not e.placed then open = true end end
+  if not open then return end
+  local pseudo = { kind = { shape = "coded", key = "T1" }, title = t.title, rows = {}, columns = {} }
+  for i, c in ipairs(t.right_columns) do pseudo.columns[i] = { name = c } end
+  for _, e in ipairs(t.right) do
+    local r = { code = e.class or "合计", name = e.label, values = e.values, figs = e.figs, line = e.line,
+                is_total = e.class == nil, entry = e }
+    if e.class then pseudo.rows[#pseudo.rows + 1] = r else pseudo.total = r end
+  end
+  local r3 = row_by_code(T.T3)
+  local c3, p3 = col(T.T3, "合计"), col(T.T3, "项目支出")
+  local filter = function(row, v)
+    local x = r3[row.code]
+    if row.is_total then x = T.T3.total end
+    if not (x and x.placed) then return true end
+    return (not c3 or v[1] == x.placed[c3]) and (not p3 or v[4] == x.placed[p3])
+  end
+  infer(pseudo, filter)
+  require_placed(pseudo, src)
+  for _, r in ipairs(pseudo.rows) do r.entry.placed = r.placed end
+  if pseudo.total then pseudo.total.entry.placed = pseudo.total.placed end
+end
+
 -- Places the figures of every table of a read document: T is the tables by key.
 function M.place(T, src)
   for _, t in pairs(T) do
@@ -640,7 +752,10 @@ function M.place(T, src)
     for _, e in ipairs(T.T4.right) do if not e.placed then open = true end end
     if open then place_T4(T, src) end
   end
-  if T.T1 then sided_by_position(T.T1) end
+  if T.T1 then
+    sided_by_position(T.T1)
+    if #T.T1.right_columns > 1 then place_T1(T, src) end
+  end
 end
 
 return M

@@ -55,7 +55,7 @@ local function coded_row(line)
     printed = table.concat(ws, " ")
   end
   return { code = table.concat(segs, " "), segs = segs, name = table.concat(name, " "), figs = figs, line = line,
-           printed_code = printed }
+           printed_code = printed, name_x0 = words[used + 1] and words[used + 1].x0 or (glued ~= "" and words[used].x0) }
 end
 M.coded_row = coded_row
 
@@ -76,6 +76,8 @@ end
 -- {==================================================================
 -- Columns from the header
 -- ===================================================================
+
+local aliases  -- below
 
 -- The header words that spell 'name', top to bottom or left to right ('事业单位' over '经营收入',
 -- '合 计'): a list of words, or nil. 'words' is the header's words with their line index.
@@ -105,8 +107,7 @@ local function positioned_columns(kind, header)
   end
   local found = {}
   for _, col in ipairs(kind.columns) do
-    local names = { col }
-    for alias, target in pairs(kind.alias or {}) do if target == col then names[#names + 1] = alias end end
+    local names = { col, table.unpack(aliases(kind, col)) }
     local got
     for _, nm in ipairs(names) do
       for _, w in ipairs(words) do
@@ -130,6 +131,18 @@ local function positioned_columns(kind, header)
   end
   table.sort(found, function(a, b) return a.x0 < b.x0 end)
   return found
+end
+
+-- The other names a kind gives a column, in a fixed order.
+aliases = function(kind, col)
+  local out = {}
+  for alias, target in pairs(kind.alias or {}) do if target == col then out[#out + 1] = alias end end
+  table.sort(out)
+  return out
+end
+
+local function index_of(list, x)
+  for i, y in ipairs(list) do if y == x then return i end end
 end
 
 -- The columns a header names, without positions: a name is found within a line's words (a
@@ -168,10 +181,30 @@ local function text_columns(kind, header)
   local found = {}
   for _, col in ipairs(kind.columns) do
     local names = { lex.ascii(col) }
-    for alias, target in pairs(kind.alias or {}) do if target == col then names[#names + 1] = lex.ascii(alias) end end
+    for _, alias in ipairs(aliases(kind, col)) do names[#names + 1] = lex.ascii(alias) end
     for _, nm in ipairs(names) do
-      if within(nm) or broken(nm) then found[#found + 1] = { name = col } break end
+      if within(nm) or broken(nm) then found[#found + 1] = { name = col, word = nm } break end
     end
+  end
+  -- where one line of the header names several columns in another order than the template's,
+  -- the line's order is the document's: those columns take it, the others keep their places
+  local best, best_n = nil, 1
+  for _, ws in ipairs(lines) do
+    local text = table.concat(ws, "|")
+    local at, n = {}, 0
+    for i, f in ipairs(found) do
+      local a = text:find(f.word, 1, true)
+      if a then at[i], n = a, n + 1 end
+    end
+    if n > best_n then best, best_n = at, n end
+  end
+  if best then
+    local slots, cols = {}, {}
+    for i in ipairs(found) do if best[i] then slots[#slots + 1] = i cols[#cols + 1] = found[i] end end
+    table.sort(cols, function(x, y) return best[index_of(found, x)] < best[index_of(found, y)] end)
+    local reordered = { table.unpack(found) }
+    for k, i in ipairs(slots) do reordered[i] = cols[k] end
+    found = reordered
   end
   return found
 end
@@ -196,7 +229,9 @@ function M.coded(src, t)
     else
       local row = t.kind.shape ~= "sangong" and coded_row(l) or nil
       local total = not row and total_row(l)
-      if total and #total.figs == 0 and #rows == 0 then
+      local has_total_column = false
+      for _, c in ipairs(t.kind.columns or {}) do if c == "合计" then has_total_column = true end end
+      if total and #total.figs == 0 and #rows == 0 and has_total_column then
         -- a bare '合计' is the empty table's total row once the header has named its 合计 column
         local named = false
         for _, h in ipairs(header) do if lex.flat(h.text):find("合计", 1, true) then named = true end end
@@ -245,6 +280,10 @@ function M.coded(src, t)
         elseif last_row and last_row.wrapped and last_row.line.page == l.page and #flat <= 12 then
           last_row.name = last_row.name .. flat  -- the end of a name wrapped around its row
           last_row.wrapped = nil
+        elseif last_row and last_row.name_x0 and l.words[1].x0 and l.index == last_row.line.index + 1 and #flat <= 9
+               and l.words[1].x0 >= last_row.name_x0 - 1 and last_row.figs[1] and l.words[#l.words].x1 < last_row.figs[1].x0 then
+          last_row.name = last_row.name .. flat  -- the end of a name wrapped under it, in the name's column
+          last_row.name_x0 = nil
         elseif #rows == 0 and not t.total then
           header[#header + 1] = l
         else

@@ -108,7 +108,7 @@ end
 
 -- A line's place for a message: 'doc.txt:17', or 'doc.pdf: page 5, line 12'.
 function M.where(src, line)
-  if not line then return src.name .. ":?" end
+  if not line then return src.name .. ":1" end  -- an empty document: its first line
   if src.form == "pdf" then return string.format("%s: page %d, line %d", src.name, line.page, line.no) end
   return string.format("%s:%d", src.name, line.no)
 end

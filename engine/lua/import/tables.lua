@@ -111,11 +111,16 @@ function M.find(src, templates)
   if not best_n or best_n < 3 then
     local what = "no table title"
     if best_n and best_n > 0 then what = string.format("only %d table(s) of a budget", best_n) end
-    local text = 0
-    for _ = 1, #src.lines do text = text + 1 end
+    for _, l in ipairs(src.lines) do  -- a 决算 (final accounts) prints the same kinds of table
+      local flat = lex.flat(l.text)
+      if #flat < 120 and (flat:find("决算表$") or flat:find("决算总表$")) then
+        what = string.format("a 决算 (final accounts) table, '%s',", flat)
+        break
+      end
+    end
     fail(src, src.lines[1], "not a departmental or unit budget (部门预算/单位预算) this importer knows: %s found in %d "
       .. "lines of text; expected tables such as 2025年部门收入预算总表 and 部门支出预算总表 (Shanghai) or 收支预算总表 "
-      .. "and 财政拨款支出预算表 (Jiangsu), each with its 单位：元 or 单位：万元 line", what, text)
+      .. "and 财政拨款支出预算表 (Jiangsu), each with its 单位：元 or 单位：万元 line", what, #src.lines)
   end
   local tables = {}
   for n, s in ipairs(best_starts) do

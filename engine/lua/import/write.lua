@@ -9,6 +9,8 @@
 
 local C = require "budget.c"
 local sangong_line = require("budget.import.place").sangong_line
+local economic = require "budget.import.economic"
+local lex = require "budget.import.lex"
 
 local M = {}
 
@@ -91,11 +93,22 @@ local function function_codes(doc)
   return order, seen
 end
 
+-- Whether a code has no code beneath it among 'codes' (the set of parents is made once a list).
+local parents_of = setmetatable({}, { __mode = "k" })
 local function is_leaf(code, codes)
-  for _, c in ipairs(codes) do
-    if #c > #code and c:sub(1, #code + 1) == code .. " " then return false end
+  local parents = parents_of[codes]
+  if not parents then
+    parents = {}
+    for _, c in ipairs(codes) do
+      local up = c:match("^(.*) %d+$")
+      while up do
+        parents[up] = true
+        up = up:match("^(.*) %d+$")
+      end
+    end
+    parents_of[codes] = parents
   end
-  return true
+  return not parents[code]
 end
 
 -- The non-fiscal sources: the income table's columns other than 合计 and 财政拨款收入.
@@ -138,8 +151,10 @@ local function spending_cells(doc)
         end
       end
       -- what the fiscal tables do not cover comes from the other sources of the income table
+      -- (where the fiscal tables exceed the spending table, a misprint in one of them: no cell
+      -- is made of it, and 'check' reports the row)
       local rest = {}
-      for _, k in ipairs(kinds) do if spent[k] ~= ZERO then rest[#rest + 1] = k end end
+      for _, k in ipairs(kinds) do if spent[k] > ZERO then rest[#rest + 1] = k end end
       if #rest > 0 then
         local income = r2[code]
         local sources = {}
@@ -149,8 +164,8 @@ local function spending_cells(doc)
         end
         local line = row and row.line
         if #sources == 0 then
-          fail(doc, line, "row '%s' spends %s beyond the fiscal tables, but the income table names no other source for it",
-            code, tostring(spent[rest[1]]))
+          -- spending the fiscal tables do not cover and no other income for it: one of the tables
+          -- misprints the row; no cell is invented, and 'check' reports where they differ
         elseif #sources == 1 then
           for _, k in ipairs(rest) do cells[#cells + 1] = { code, sources[1][1], k, spent[k] } end
         elseif #rest == 1 then
@@ -206,7 +221,13 @@ local function write_dimensions(o, doc, codes, names)
   o:add("}")
   o:add("")
   local fiscal = { "{\"一般公共预算\"}", "{\"政府性基金\"}" }
-  if doc.T.T6b then fiscal[#fiscal + 1] = "{\"国有资本经营预算\"}" end
+  -- 国有资本经营预算 where its table is printed, or tables 1 and 4 name it (an empty table left out)
+  local soe = doc.T.T6b ~= nil
+  for _, key in ipairs { "T1", "T4" } do
+    for _, e in ipairs(doc.T[key] and doc.T[key].left or {}) do soe = soe or e.source == "国有资本经营预算" end
+    for _, c in ipairs(doc.T[key] and doc.T[key].right_columns or {}) do soe = soe or c == "国有资本经营预算" end
+  end
+  if soe then fiscal[#fiscal + 1] = "{\"国有资本经营预算\"}" end
   o:add("dimension \"资金来源\" {")
   o:add("  {\"财政拨款收入\", %s},", table.concat(fiscal, ", "))
   for _, s in ipairs(other_sources(doc)) do o:add("  {%s},", q(s)) end
@@ -324,16 +345,15 @@ local function write_scalars(o, doc)
 end
 
 
-local NUMBERS = { T1 = 1, T2 = 2, T3 = 3, T4 = 4, T5 = 5, T6 = 6, T7 = 7, T8 = 8 }
 local FILTER = { T5 = "一般公共预算", T6 = "政府性基金", T6b = "国有资本经营预算" }
 
-local function view_name(t) return (t.title:gsub("^%d%d%d%d年", "")) end
+local function view_name(t) return (t.title:gsub("^%d%d%d%d年", ""):gsub("^度", "")) end
 
 local function head(o, t, extra)
   o:add("view %s {", q(view_name(t)))
   local decimals = ""
   if t.decimals and t.decimals ~= (t.unit == "元" and 0 or 2) then decimals = " decimals = " .. t.decimals .. "," end
-  o:add("  %stitle = %s, unit = %s,%s%s", NUMBERS[t.kind.key] and ("number = " .. NUMBERS[t.kind.key] .. ", ") or "",
+  o:add("  %stitle = %s, unit = %s,%s%s", t.number and ("number = " .. t.number .. ", ") or "",
     q(t.title), q(t.unit), decimals, extra or "")
   for _, n in ipairs(t.notes or {}) do o:add("  note = %s,", q((n.text:gsub("%s+", "")))) break end
 end
@@ -345,7 +365,7 @@ local function printed_figures(r, placed, ncol, unit)
   local figs = {}
   if placed.at and r.figs then
     for c = 1, ncol do figs[c] = '""' end
-    for i, c in ipairs(placed.at) do figs[c] = q(r.figs[i].s) end
+    for i, c in ipairs(placed.at) do figs[c] = q(lex.ascii(r.figs[i].s)) end  -- full-width digits as ASCII
   else
     for c = 1, ncol do figs[c] = stated(placed[c], unit) end
   end
@@ -358,6 +378,8 @@ local function coded_stated(o, t)
     local figs = {}
     figs = printed_figures(r, r.printed or r.placed, #t.columns, t.unit)
     local extra = r.printed_code and (", printed_code = " .. q(r.printed_code)) or ""
+    local official = t.kind.dimension == "经济分类" and economic.official(r.code, r.name, t.year, lex.flat)
+    if official then extra = extra .. ", official_code = " .. q(official) end
     o:add("    {%s, %s, %s%s},", q(r.code), q(r.name), table.concat(figs, ", "), extra)
   end
   if t.total then
@@ -417,7 +439,7 @@ local function left_rows(o, t)
   end
   o:add("      },")
   o:add("      stated = {")
-  for _, e in ipairs(t.left) do o:add("        {%s, %s},", q(e.label), stated(e.value, t.unit)) end
+  for _, e in ipairs(t.left) do o:add("        {%s, %s},", q(e.label), e.figs[1] and q(lex.ascii(e.figs[1].s)) or '""') end
   o:add("      } },")
 end
 
@@ -426,7 +448,11 @@ local function right_rows(o, t, columns)
   o:add("      stated = {")
   for _, e in ipairs(t.right) do
     local figs = {}
-    for c = 1, #columns do figs[c] = stated(e.placed and e.placed[c] or e.values[c] or ZERO, t.unit) end
+    if e.placed then
+      figs = printed_figures(e, e.placed, #columns, t.unit)
+    else
+      for c = 1, #columns do figs[c] = stated(e.values[c] or ZERO, t.unit) end
+    end
     o:add("        {%s, %s},", q(e.class or "支出总计"), table.concat(figs, ", "))
   end
   o:add("      } },")
@@ -437,13 +463,19 @@ local function write_views(o, doc)
   section(o, "The published tables")
   if T.T1 then
     local t = T.T1
-    t.right_columns = { "预算数" }
-    for _, e in ipairs(t.right) do e.placed = { e.values[1] or ZERO } end
     head(o, t, " facts = \"支出\",")
     o:add("  blocks = {")
     o:add("    { title = \"本年收入\", columns = { {\"预算数\"} },")
     left_rows(o, t)
-    o:add("    { title = \"本年支出\", columns = { {\"预算数\"} },")
+    if #t.right_columns > 1 then
+      -- the 单位 form: 基本支出 as 人员经费 and 公用经费, which no cell gives by 类: kept as printed
+      o:add("    { title = \"本年支出\",")
+      o:add("      columns = { {\"合计\"}, {\"人员经费\", stated = true}, {\"公用经费\", stated = true},")
+      o:add("                  {\"项目支出\", {[\"支出性质\"] = \"项目支出\"}} },")
+    else
+      for _, e in ipairs(t.right) do e.placed = e.placed or { e.values[1] or ZERO, at = e.values[1] and { 1 } or {} } end
+      o:add("    { title = \"本年支出\", columns = { {\"预算数\"} },")
+    end
     right_rows(o, t, t.right_columns)
     o:add("  },")
     o:add("}")
@@ -562,12 +594,29 @@ local function write_rules(o, doc)
     if T[key] then o:add("local %s = %s", key, q(view_name(T[key]))) end
   end
   local fiscal_label
+  local t1c = T.T1 and #T.T1.right_columns > 1 and "合计" or "预算数"  -- the right side's total column
   if T.T1 then
     for _, e in ipairs(T.T1.left) do if e.source == "财政拨款收入" then fiscal_label = e.label end end
-    o:add("equal(\"收入总计 = 支出总计\", stated(T1, \"收入总计\", \"预算数\"), stated(T1, \"支出总计\", \"预算数\"))")
+    o:add("equal(\"收入总计 = 支出总计\", stated(T1, \"收入总计\", \"预算数\"), stated(T1, \"支出总计\", %s))", q(t1c))
   end
   o:add("rows_equal(\"收入总表 = 支出总表, row by row\", T2, \"合计\", T3, \"合计\")")
-  if T.T1 then o:add("rows_equal(\"收支总表的支出 = 支出总表\", T1, \"预算数\", T3, \"合计\")") end
+  if T.T1 then o:add("rows_equal(\"收支总表的支出 = 支出总表\", T1, %s, T3, \"合计\")", q(t1c)) end
+  if T.T1 and #T.T1.right_columns > 1 and doc.column(T.T3, "项目支出") then
+    o:add("rows_equal(\"收支总表的项目支出 = 支出总表\", T1, \"项目支出\", T3, \"项目支出\")")
+  end
+  -- where all basic spending is 一般公共预算 (tables 3 and 5 agree), the 单位 form's 人员经费 and
+  -- 公用经费 are the economic table's
+  if T.T1 and #T.T1.right_columns > 1 and T.T7 and T.T5.total and T.T3.total then
+    local b3, b5 = doc.column(T.T3, "基本支出"), doc.column(T.T5, "基本支出")
+    if b3 and b5 and T.T3.total.placed[b3] == T.T5.total.placed[b5] then
+      for _, k in ipairs { "人员经费", "公用经费" } do
+        if doc.column(T.T7, k) then
+          o:add("equal(%s, stated(T1, \"支出总计\", %s), stated(T7, \"合计\", %s))", q("收支总表的" .. k .. " = 经济分类"), q(k),
+            q(k))
+        end
+      end
+    end
+  end
   if T.T4 then
     if fiscal_label then
       o:add("equal(\"财政拨款收入 = 收支总表的财政拨款收入\", stated(T4, \"收入总计\", \"预算数\"), stated(T1, %s, \"预算数\"))",
@@ -616,18 +665,29 @@ local function write_rules(o, doc)
   end
   o:add("")
   o:add("-- The prose against the tables, at the precision it is printed in.")
+  -- the grain of a prose figure: 1万元 for '11,065万元', 0.01万元 for '18,976.76万元'
+  local values = {}
+  for _, sc in ipairs(doc.scalars) do values[sc.name] = sc.value end
+  local function prec(name)
+    local v = type(values[name]) == "string" and values[name] or ""
+    local d = v:match("%.(%d+)") or ""
+    local unit = v:find("万元", 1, true) and "万元" or "元"
+    if #d == 0 then return "{precision = " .. q("1" .. unit) .. "}" end
+    return "{precision = " .. q("0." .. string.rep("0", #d - 1) .. "1" .. unit) .. "}"
+  end
   if scalars["预算支出总额"] then
-    o:add("equal(\"预算支出总额\", figure \"预算支出总额\", stated(T3, \"合计\", \"合计\"), {precision = \"1万元\"})")
+    o:add("equal(\"预算支出总额\", figure \"预算支出总额\", stated(T3, \"合计\", \"合计\"), %s)", prec("预算支出总额"))
   end
   if scalars["财政拨款支出预算"] and T.T4 then
-    o:add("equal(\"财政拨款支出预算\", figure \"财政拨款支出预算\", stated(T4, \"支出总计\", \"合计\"), {precision = \"1万元\"})")
+    o:add("equal(\"财政拨款支出预算\", figure \"财政拨款支出预算\", stated(T4, \"支出总计\", \"合计\"), %s)", prec("财政拨款支出预算"))
   end
   if scalars["一般公共预算拨款支出预算"] then
-    o:add("equal(\"一般公共预算拨款支出预算\", figure \"一般公共预算拨款支出预算\", stated(T5, \"合计\", \"合计\"), {precision = \"1万元\"})")
+    o:add("equal(\"一般公共预算拨款支出预算\", figure \"一般公共预算拨款支出预算\", stated(T5, \"合计\", \"合计\"), %s)",
+      prec("一般公共预算拨款支出预算"))
   end
   if scalars["国有资本经营预算拨款支出预算"] then
     o:add("equal(\"国有资本经营预算拨款支出预算\", figure \"国有资本经营预算拨款支出预算\", %s)",
-      T.T6b and "stated(T6b, \"合计\", \"合计\"), {precision = \"1万元\"}" or "\"0\"")
+      T.T6b and ("stated(T6b, \"合计\", \"合计\"), " .. prec("国有资本经营预算拨款支出预算")) or "\"0\"")
   end
   if #doc.prose_classes > 0 and T.T4 then
     local classes = {}
@@ -636,12 +696,14 @@ local function write_rules(o, doc)
     for _, name in ipairs(doc.prose_classes) do
       if classes[name] then items[#items + 1] = string.format("{%s, %s}", q(classes[name]), q(name)) end
     end
-    o:add("for _, class in ipairs {")
-    for i = 1, #items, 3 do o:add("  %s,", table.concat(items, ", ", i, math.min(i + 2, #items))) end
-    o:add("} do")
-    o:add("  local code, name = class[1], class[2]")
-    o:add("  equal(\"说明:\" .. name, figure(\"说明:\" .. name), stated(T4, code, \"合计\"), {precision = \"1万元\"})")
-    o:add("end")
+    if #items > 0 then
+      o:add("for _, class in ipairs {")
+      for i = 1, #items, 3 do o:add("  %s,", table.concat(items, ", ", i, math.min(i + 2, #items))) end
+      o:add("} do")
+      o:add("  local code, name = class[1], class[2]")
+      o:add("  equal(\"说明:\" .. name, figure(\"说明:\" .. name), stated(T4, code, \"合计\"), {precision = \"1万元\"})")
+      o:add("end")
+    end
   end
   if T.T8 then
     for _, x in ipairs { { "说明:三公经费", "合计" }, { "说明:因公出国（境）费", "因公出国(境)费" },
