@@ -504,4 +504,106 @@ for _, doc in ipairs(expected) do
   end
 end
 
+-- {==================================================================
+-- Every table, not only the coded ones: the figures it prints
+-- ===================================================================
+
+-- The tables of a document's text, each {title, figures = {[word] = count}}: a table starts at
+-- a short line ending in 表 that names 预算, with 单位 in one of the next four lines, and runs to
+-- the next; its figures are the words that are amounts (with separators, decimals, or a bare
+-- number on a line with other words), page numbers alone on their line left out.
+local function figure_tables(path)
+  local lines = {}
+  for l in (H.read(path):gsub("\r", "") .. "\n"):gmatch("(.-)\n") do
+    for part in (l .. "\f"):gmatch("(.-)\f") do lines[#lines + 1] = part end
+  end
+  local out, cur = {}, nil
+  for i, l in ipairs(lines) do
+    local flat = l:gsub("%s", "")
+    local nextflat = (lines[i + 1] or ""):gsub("%s", "")
+    if #nextflat <= 9 and nextflat:find("表$") then flat = flat .. nextflat end  -- a title wrapped
+    local head = false
+    if #flat < 150 and flat:find("预算") and flat:find("表$") and not flat:find("%d,%d") then
+      for j = i + 1, math.min(i + 4, #lines) do if lines[j]:find("单位") then head = true end end
+    end
+    if head then
+      cur = { title = flat, figures = {}, n = 0 }
+      out[#out + 1] = cur
+    elseif cur and not l:find("^%s*%-%-%s*page") then
+      -- amounts: words with separators or decimals; bare numbers only on a line of nothing
+      -- else (the 三公 row), never a page number alone or a code
+      local ws = tokens(l)
+      local all = #ws > 1
+      for _, w in ipairs(ws) do all = all and is_figure(w) end
+      for _, w in ipairs(ws) do
+        if is_figure(w) and (w:find("[,.]%d") or all) then
+          cur.figures[w] = (cur.figures[w] or 0) + 1
+          cur.n = cur.n + 1
+        end
+      end
+      -- the prose after the last table is not a table: it starts at a heading of 说明 or 名词解释
+      local f = l:gsub("%s", "")
+      if #f < 90 and (f:find("说明$") or f:find("情况说明") or f:find("名词解释")) then cur = nil end
+    end
+  end
+  return out
+end
+
+-- The figures 'budget show' prints for a table: {[word] = count}, from its CSV.
+local function shown_figures(model, number)
+  local out, status = H.budget("show", model, "--table", tostring(number), "--format", "csv")
+  if status ~= 0 then return nil end
+  local figs, n = {}, 0
+  for line in out:gsub("\r", ""):gmatch("[^\n]+") do
+    local i = 1
+    while i <= #line do
+      local cell
+      if line:sub(i, i) == '"' then
+        local j = line:find('"', i + 1, true)
+        cell, i = line:sub(i + 1, j - 1), j + 2
+      else
+        local j = line:find(",", i, true) or (#line + 1)
+        cell, i = line:sub(i, j - 1), j + 1
+      end
+      if is_figure(cell) then figs[cell] = (figs[cell] or 0) + 1 n = n + 1 end
+    end
+  end
+  return figs, n
+end
+
+for _, doc in ipairs(expected) do
+  local textpath = exists(DOCS .. "/" .. doc.stem .. ".layout.txt") and (DOCS .. "/" .. doc.stem .. ".layout.txt")
+                   or (DOCS .. "/" .. doc.stem .. ".txt")
+  H.test(string.format("%s: every table's printed figures are in budget show's table", doc.stem), function()
+    local model = H.tmpname(".lua")
+    local text, status = H.budget("import", textpath, "-o", model)
+    H.eq(status, 0, "import " .. textpath .. "\n" .. text)
+    local tables = figure_tables(textpath)
+    assert(#tables >= 8, string.format("%s: %d tables found by the test's reader", textpath, #tables))
+    local shown = {}
+    for number = 1, #tables + 2 do
+      local figs = shown_figures(model, number)
+      if figs then shown[#shown + 1] = figs end
+    end
+    local missing, total = {}, 0
+    for _, t in ipairs(tables) do
+      -- the shown table holding the most of this table's figures is its reprint
+      local best, score = nil, -1
+      for _, f in ipairs(shown) do
+        local n = 0
+        for w, c in pairs(t.figures) do n = n + math.min(c, f[w] or 0) end
+        if n > score then best, score = f, n end
+      end
+      total = total + t.n
+      for w, c in pairs(t.figures) do
+        if (best and best[w] or 0) < c then missing[#missing + 1] = string.format("%s: '%s'", t.title, w) end
+      end
+    end
+    table.sort(missing)
+    print(string.format("%s: %d of %d printed figures in %d tables shown", doc.stem, total - #missing, total, #tables))
+    assert(#missing == 0, "figures the document prints that show does not:\n" .. table.concat(missing, "\n", 1,
+      math.min(#missing, 30)))
+  end)
+end
+
 H.run()

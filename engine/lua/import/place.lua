@@ -731,6 +731,50 @@ place_T1 = function(T, src)
   if pseudo.total then pseudo.total.entry.placed = pseudo.total.placed end
 end
 
+-- The 三公 table's one row, where its sums fail: of the ways to mend one figure from a sum it is
+-- in, the one that keeps the most of its sums and of its lines' equality with the economic
+-- lines (因公出国, 公务接待, 运行费 = 302 12, 302 17, 302 31 at 0.01万元) is taken for the cells.
+local function repair_sangong(T)
+  local t = T.T8
+  local r = t and t.rows[1]
+  if not (r and r.placed) then return end
+  local sums = column_sums(t)
+  if row_adds_up(sums, r.placed) then return end
+  local links = {}
+  for _, pair in ipairs { { "因公出国(境)费", "因公出国" }, { "公务接待费", "公务接待" }, { "运行费", "运行" } } do
+    local i, e = col(t, pair[1]), M.sangong_line(T.T7, pair[2])
+    if i and e and e.placed then links[#links + 1] = { i, e.placed[col(T.T7, "合计")]:round(C.money("0.01万元")) } end
+  end
+  local totals = {}
+  for total in pairs(sums) do totals[#totals + 1] = total end
+  table.sort(totals)
+  local function score(v)
+    local n = 0
+    for _, total in ipairs(totals) do
+      local x = ZERO
+      for _, p in ipairs(sums[total]) do if p then x = x + v[p] end end
+      if x == v[total] then n = n + 1 end
+    end
+    for _, l in ipairs(links) do if v[l[1]] == l[2] then n = n + 1 end end
+    return n
+  end
+  local best, top = nil, score(r.placed)
+  for _, total in ipairs(totals) do
+    local parts = sums[total]
+    for _, c in ipairs { total, table.unpack(parts) } do
+      if c then
+        local v = { table.unpack(r.placed) }
+        local x = ZERO
+        for _, p in ipairs(parts) do if p and p ~= c then x = x + v[p] end end
+        v[c] = c == total and x or (v[total] - x)
+        local n = score(v)
+        if n > top then best, top = v, n end
+      end
+    end
+  end
+  if best then r.printed, r.placed = r.placed, best end
+end
+
 -- Places the figures of every table of a read document: T is the tables by key.
 function M.place(T, src)
   for _, t in pairs(T) do
@@ -746,6 +790,7 @@ function M.place(T, src)
   end
   for _, key in ipairs(order) do if T[key] then require_placed(T[key], src) end end
   for _, key in ipairs(order) do if T[key] then repair(T[key]) end end
+  repair_sangong(T)
   if T.T4 then
     sided_by_position(T.T4)
     local open = false

@@ -270,6 +270,13 @@ function M.coded(src, t)
         pending = nil
       else
         local figs = figures_of(l.words, 1)
+        local amounts = false
+        for _, w in ipairs(l.words) do amounts = amounts or lex.is_amount(w.s) end
+        if t.kind.shape == "coded" and lex.code(l.words) and amounts then
+          -- a code and amounts, but not as a row reads: a word among the figures, two rows run together
+          fail(src, l, "%s: expected a row as 'code name figures' (such as '201 29 01 行政运行 17,573,692'), "
+            .. "got '%s': a word among its figures, or two rows on one line?", t.title, l.text)
+        end
         if figs and #figs > 0 then
           if t.kind.shape == "sangong" then
             rows[#rows + 1] = { code = "", figs = figs, line = l }

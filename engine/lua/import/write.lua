@@ -528,8 +528,7 @@ local function write_views(o, doc)
       else o:add("    {%s, {[\"三公经费\"] = %s}},", q(c), q(sel[c])) end
     end
     o:add("  },")
-    local figs = {}
-    for c = 1, #t.columns do figs[c] = stated(t.rows[1].placed[c], "万元") end
+    local figs = printed_figures(t.rows[1], t.rows[1].printed or t.rows[1].placed, #t.columns, "万元")
     o:add("  stated = {")
     o:add("    {\"\", %s},", table.concat(figs, ", "))
     o:add("  },")
