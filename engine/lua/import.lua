@@ -16,9 +16,7 @@ local lex = require "budget.import.lex"
 
 local M = {}
 
-local function fail(src, line, fmt, ...)
-  error(string.format("%s: %s", source.where(src, line), string.format(fmt, ...)), 0)
-end
+local fail = source.fail
 
 -- '预算主管部门：X', '编制部门：X', '编制单位：X', '部门：X' (after lex.ascii): the department X.
 local function department_of(src)

@@ -15,14 +15,9 @@
 */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "lauxlib.h"
-#include "lbudget.h"
-#include "lua.h"
-#include "lualib.h"
+#define FUZZ_NAME "fuzz_layout"
+#include "fuzzlua.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,59 +46,23 @@ static const char CHECK[] =
   "    return 'line ' .. i .. ': text ' .. string.format('%q', tostring(l.text)) .. ' is not its words' end\n"
   "end\n";
 
-/* Lua's own errors: a bug in the reader, never an answer about the document. */
-static const char *const BUG[] = {"engine/lua/", "attempt to ", "bad argument", "stack overflow", NULL};
-
-static void finding(const char *what, const char *msg) {
-  fprintf(stderr, "fuzz_layout: %s: %s\n", what, msg);
-  abort();
-}
-
-/* An error from pcall: fine if it is a message about the document, a finding otherwise. */
-static void check_error(lua_State *L, int rc) {
-  const char *msg;
-  int i;
-  if (rc != LUA_ERRRUN) finding("not a run-time error", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
-  if (lua_type(L, -1) != LUA_TSTRING) finding("an error that is not a string", luaL_typename(L, -1));
-  msg = lua_tostring(L, -1);
-  for (i = 0; BUG[i] != NULL; i++)
-    if (strstr(msg, BUG[i]) != NULL) finding("a Lua error, not a message", msg);
-}
-
-/* One Lua state for the whole run: libFuzzer calls the target many times in one process. */
-static lua_State *state;
 static int check_ref = LUA_NOREF;
-static unsigned long runs;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  lua_State *L = state;
+  lua_State *L = fuzz_state();
   int rc;
-  if (L == NULL) {
-    L = state = luaL_newstate();
-    luaL_openlibs(L);
-    luaL_requiref(L, "budget", luaopen_budget, 1);
-    lua_settop(L, 0);
-  }
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "budget.import.source");
-  if (lua_pcall(L, 1, 1, 0) != LUA_OK) finding("require", lua_tostring(L, -1));
-  lua_getfield(L, -1, "read");
+  fuzz_function(L, "budget.import.source", "read");
   lua_pushlstring(L, (const char *)data, size);
   lua_pushliteral(L, "fuzz.txt");
   rc = lua_pcall(L, 2, 1, 0);  /* an error is an answer, if it is one about the document */
   if (rc != LUA_OK) {
-    check_error(L, rc);
+    fuzz_check_error(L, rc);
   } else {
-    if (check_ref == LUA_NOREF) {
-      if (luaL_loadbuffer(L, CHECK, sizeof CHECK - 1, "=check") != LUA_OK) finding("check", lua_tostring(L, -1));
-      check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, check_ref);
+    fuzz_chunk(L, &check_ref, CHECK, sizeof CHECK - 1, "=check");
     lua_insert(L, -2);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) finding("check failed", lua_tostring(L, -1));
-    if (!lua_isnil(L, -1)) finding("a source that breaks FORMAT.md", lua_tostring(L, -1));
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) fuzz_finding("check failed", lua_tostring(L, -1));
+    if (!lua_isnil(L, -1)) fuzz_finding("a source that breaks FORMAT.md", lua_tostring(L, -1));
   }
-  lua_settop(L, 0);
-  if (++runs % 64 == 0) lua_gc(L, LUA_GCCOLLECT, 0);
+  fuzz_done(L);
   return 0;
 }

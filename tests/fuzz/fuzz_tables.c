@@ -14,14 +14,9 @@
 */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "lauxlib.h"
-#include "lbudget.h"
-#include "lua.h"
-#include "lualib.h"
+#define FUZZ_NAME "fuzz_tables"
+#include "fuzzlua.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,66 +41,28 @@ static const char CHECK[] =
   "    return 'table ' .. i .. ': no title or lines' end\n"
   "end\n";
 
-/* Lua's own errors: a bug in a stage, never an answer about the document. */
-static const char *const BUG[] = {"engine/lua/", "attempt to ", "bad argument", "stack overflow", NULL};
-
-static void finding(const char *what, const char *msg) {
-  fprintf(stderr, "fuzz_tables: %s: %s\n", what, msg);
-  abort();
-}
-
-/* An error from pcall: fine if it is a message about the document, a finding otherwise. */
-static void check_error(lua_State *L, int rc) {
-  const char *msg;
-  int i;
-  if (rc != LUA_ERRRUN) finding("not a run-time error", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
-  if (lua_type(L, -1) != LUA_TSTRING) finding("an error that is not a string", luaL_typename(L, -1));
-  msg = lua_tostring(L, -1);
-  for (i = 0; BUG[i] != NULL; i++)
-    if (strstr(msg, BUG[i]) != NULL) finding("a Lua error, not a message", msg);
-}
-
-/* A chunk compiled once, kept in the registry. [-0, +1, -] */
-static void push_chunk(lua_State *L, int *ref, const char *code, size_t len, const char *name) {
-  if (*ref == LUA_NOREF) {
-    if (luaL_loadbuffer(L, code, len, name) != LUA_OK) finding(name, lua_tostring(L, -1));
-    *ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  }
-  lua_rawgeti(L, LUA_REGISTRYINDEX, *ref);
-}
-
 static const char *const MODULES[] = {"budget.import.source", "budget.import.tables", "budget.import.templates", NULL};
 
-/* One Lua state for the whole run: libFuzzer calls the target many times in one process. */
-static lua_State *state;
 static int run_ref = LUA_NOREF, check_ref = LUA_NOREF;
-static unsigned long runs;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  lua_State *L = state;
+  lua_State *L = fuzz_state();
   int rc, i;
-  if (L == NULL) {
-    L = state = luaL_newstate();
-    luaL_openlibs(L);
-    luaL_requiref(L, "budget", luaopen_budget, 1);
-    lua_settop(L, 0);
-  }
-  push_chunk(L, &check_ref, CHECK, sizeof CHECK - 1, "=check");
-  push_chunk(L, &run_ref, RUN, sizeof RUN - 1, "=run");
+  fuzz_chunk(L, &check_ref, CHECK, sizeof CHECK - 1, "=check");
+  fuzz_chunk(L, &run_ref, RUN, sizeof RUN - 1, "=run");
   for (i = 0; MODULES[i] != NULL; i++) {
     lua_getglobal(L, "require");
     lua_pushstring(L, MODULES[i]);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) finding("require", lua_tostring(L, -1));
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) fuzz_finding("require", lua_tostring(L, -1));
   }
   lua_pushlstring(L, (const char *)data, size);
   rc = lua_pcall(L, 4, 2, 0);  /* an error is an answer, if it is one about the document */
   if (rc != LUA_OK) {
-    check_error(L, rc);
+    fuzz_check_error(L, rc);
   } else {
-    if (lua_pcall(L, 2, 1, 0) != LUA_OK) finding("check failed", lua_tostring(L, -1));
-    if (!lua_isnil(L, -1)) finding("tables that break the promise", lua_tostring(L, -1));
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) fuzz_finding("check failed", lua_tostring(L, -1));
+    if (!lua_isnil(L, -1)) fuzz_finding("tables that break the promise", lua_tostring(L, -1));
   }
-  lua_settop(L, 0);
-  if (++runs % 64 == 0) lua_gc(L, LUA_GCCOLLECT, 0);
+  fuzz_done(L);
   return 0;
 }

@@ -11,7 +11,8 @@
 package.path = "tests/lua/?.lua;" .. package.path
 local H = require "harness"
 
-local DOCS = os.getenv("BUDGET_DOCS") or "../shared/data/docs"
+local docs = require "docs"
+local DOCS = docs.dir
 local PER_DOC = tonumber(os.getenv("BUDGET_MISPRINT_ROWS") or "12")
 
 -- A figure one unit more, in the form it is printed ('1,234' → '1,235', '6.4' → '6.41' in 万元,
@@ -63,10 +64,7 @@ local function lines_of(text)
 end
 
 local stems = {}
-for line in H.read(DOCS .. "/expected.tsv"):gmatch("[^\n]+") do
-  local stem, template, _, _, _, unit = line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)")
-  if stem and stem ~= "stem" then stems[#stems + 1] = { stem = stem, wan = unit == "万元" } end
-end
+for _, row in ipairs(docs.expected()) do stems[#stems + 1] = { stem = row.stem, wan = row.unit == "万元" } end
 
 for _, d in ipairs(stems) do
   for _, ext in ipairs { ".layout.txt", ".txt" } do

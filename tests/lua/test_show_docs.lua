@@ -12,7 +12,8 @@
 package.path = "tests/lua/?.lua;" .. package.path
 local H = require "harness"
 
-local DOCS = os.getenv("BUDGET_DOCS") or "../shared/data/docs"
+local docs = require "docs"
+local DOCS = docs.dir
 -- SHOW_DOCS_VERBOSE=1: each document table, its rows and the view it was compared with.
 local VERBOSE = os.getenv("SHOW_DOCS_VERBOSE")
 
@@ -353,28 +354,9 @@ end
 
 -- }==================================================================
 
-local function rows_of(path)
-  local out, header = {}, nil
-  for line in H.read(path):gmatch("[^\n]+") do
-    local cells = {}
-    for c in (line .. "\t"):gmatch("(.-)\t") do cells[#cells + 1] = c end
-    if not header then header = cells else
-      local r = {}
-      for i, h in ipairs(header) do r[h] = cells[i] end
-      out[#out + 1] = r
-    end
-  end
-  return out
-end
+local exists = docs.exists
 
-local function exists(p)
-  local f = io.open(p, "rb")
-  if f then f:close() end
-  return f ~= nil
-end
-
-local expected = rows_of(DOCS .. "/expected.tsv")
-assert(#expected >= 11, "expected.tsv lists " .. #expected .. " documents")
+local expected = docs.expected()
 
 local summary = {}
 H.defer(function()

@@ -22,9 +22,7 @@ local M = {}
 local ZERO = C.fen(0)
 local q = W.q
 
-local function fail(src, line, fmt, ...)
-  error(string.format("%s: %s", source.where(src, line), string.format(fmt, ...)), 0)
-end
+local fail = source.fail
 
 -- {==================================================================
 -- Reading the tables
@@ -244,26 +242,7 @@ local function figure_row(t)
   return figs or {}, header, line
 end
 
--- Every way to put k figures in n columns in order (zeros elsewhere), each with 'at'.
-local function placements(values, n)
-  local out = {}
-  local k = #values
-  local function rec(start, idx, acc)
-    if idx > k then
-      local row = { at = {} }
-      for c = 1, n do row[c] = ZERO end
-      for i, c in ipairs(acc) do row[c], row.at[i] = values[i], c end
-      out[#out + 1] = row
-      return
-    end
-    for c = start, n - (k - idx) do
-      acc[idx] = c
-      rec(c + 1, idx + 1, acc)
-    end
-  end
-  rec(1, 1, {})
-  return out
-end
+local placements = require("budget.import.place").placements
 
 -- }==================================================================
 
@@ -464,6 +443,17 @@ local function summary_sums(items)
   return sums
 end
 
+-- Each item's key in its view: its label, and its row's number too where the label is printed
+-- more than once, or always where it matches 'repeated' (小计).
+local function unique_keys(items, repeated)
+  local seen = {}
+  for i, it in ipairs(items) do
+    it.key = it.label
+    if seen[it.key] or (repeated and it.label:find(repeated)) then it.key = string.format("%s (%d)", it.label, i) end
+    seen[it.key] = true
+  end
+end
+
 -- The model file of a Jiangsu document.
 function M.model(src, found, docname)
   local T = read(src, found)
@@ -602,13 +592,7 @@ function M.model(src, found, docname)
   if T.J2 then
     local t = T.J2
     name_of("J2")
-    -- a label printed more than once (小计) is keyed by its row's number too
-    local seen = {}
-    for i, it in ipairs(t.items) do
-      it.key = it.label
-      if seen[it.key] or it.label:find("小计$") then it.key = string.format("%s (%d)", it.label, i) end
-      seen[it.key] = true
-    end
+    unique_keys(t.items, "小计$")
     o:add("view %s {", q(names.J2))
     o:add("  number = 2, title = %s, unit = %s,", q(t.title), q(t.unit))
     o:add("  blocks = {")
@@ -716,12 +700,7 @@ function M.model(src, found, docname)
   if T.J12 and #T.J12.items > 0 then
     local t = T.J12
     name_of("J12")
-    local seen = {}
-    for i, it in ipairs(t.items) do
-      it.key = it.label
-      if seen[it.key] then it.key = string.format("%s (%d)", it.label, i) end
-      seen[it.key] = true
-    end
+    unique_keys(t.items)
     o:add("view %s {", q(names.J12))
     o:add("  number = 12, title = %s, unit = %s,", q(t.title), q(t.unit))
     o:add("  blocks = {")

@@ -9,12 +9,11 @@
 -- See LICENSE for copyright and license.
 
 local C = require "budget.c"
-local rows_mod = require "budget.import.rows"
 
 local M = {}
 
 local ZERO = C.fen(0)
-local fail = rows_mod.fail
+local fail = require("budget.import.source").fail
 
 local function colnames(t)
   if not t.colnames then
@@ -193,6 +192,8 @@ local function placements(values, n)
   rec(1, 1, {})
   return out
 end
+
+M.placements = placements
 
 -- Which columns sum which: 合计 = the rest; in the 三公 table, 合计 = 出国 + 接待 + 小计, 小计 = 购置 + 运行.
 local function column_sums(t)

@@ -11,10 +11,7 @@ local source = require "budget.import.source"
 
 local M = {}
 
-local function fail(src, line, fmt, ...)
-  error(string.format("%s: %s", source.where(src, line), string.format(fmt, ...)), 0)
-end
-M.fail = fail
+local fail = source.fail
 
 local function figures_of(words, from)
   local figs = {}
@@ -211,6 +208,19 @@ end
 
 -- }==================================================================
 
+-- The amounts of a row's figure words in the table's unit (t.decimals: the most it prints), or
+-- an error at the row's line.
+local function amounts(src, t, r)
+  local values = {}
+  for k, w in ipairs(r.figs) do
+    local m, err = lex.amount(w.s, t.unit)
+    if not m then fail(src, r.line, "%s: %s", t.title, err) end
+    values[k] = m
+    t.decimals = math.max(t.decimals, lex.decimals(w.s))
+  end
+  return values
+end
+
 -- Reads a coded table: t.unit, t.columns ({name, x0, x1}), t.rows, t.total, t.decimals, t.notes.
 function M.coded(src, t)
   local header, unit = {}, nil
@@ -350,13 +360,7 @@ function M.coded(src, t)
       fail(src, r.line, "%s: row '%s%s' has %d figures for %d columns (%s)", t.title, r.code,
         r.name and (" " .. r.name) or "", #r.figs, #t.columns, M.column_names(t))
     end
-    r.values = {}
-    for k, w in ipairs(r.figs) do
-      local m, err = lex.amount(w.s, t.unit)
-      if not m then fail(src, r.line, "%s: %s", t.title, err) end
-      r.values[k] = m
-      t.decimals = math.max(t.decimals, lex.decimals(w.s))
-    end
+    r.values = amounts(src, t, r)
   end
 end
 
@@ -522,13 +526,7 @@ function M.sided(src, t, classes)
     if e.figs[1] then t.decimals = math.max(t.decimals, lex.decimals(e.figs[1].s)) end
   end
   for _, e in ipairs(t.right) do
-    e.values = {}
-    for k, w in ipairs(e.figs) do
-      local m, err = lex.amount(w.s, t.unit)
-      if not m then fail(src, e.line, "%s: %s", t.title, err) end
-      e.values[k] = m
-      t.decimals = math.max(t.decimals, lex.decimals(w.s))
-    end
+    e.values = amounts(src, t, e)
     if #e.values > #t.right_columns then
       fail(src, e.line, "%s: '%s' has %d figures for %d columns", t.title, e.label, #e.values, #t.right_columns)
     end

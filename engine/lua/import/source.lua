@@ -91,7 +91,7 @@ function M.read(text, name)
       for part in (l .. "\f"):gmatch("(.-)\f") do parts[#parts + 1] = part end
       for k, part in ipairs(parts) do
         if k > 1 then page = page + 1 end
-        part = part:gsub("\t", " "):gsub("\194\160", " ")
+        part = part:gsub("[\t\v\r]", " "):gsub("\194\160", " ")  -- tabs, stray CRs and no-break spaces are spaces
         if part:find("%S") then
           local words = words_of(part, form == "layout")
           local texts = {}
@@ -101,9 +101,15 @@ function M.read(text, name)
       end
     end
   end
-  if text:match("\f%s*$") then page = page - 1 end  -- a form feed ends the last page too
+  if text:match("\f%s*$") and page > 1 then page = page - 1 end  -- a form feed ends the last page too
   src.pages = page
   return src
+end
+
+-- Raises the importer's error about a line of a source: 'doc.txt:17: message'. The one way
+-- the stages report a document they cannot read.
+function M.fail(src, line, fmt, ...)
+  error(string.format("%s: %s", M.where(src, line), string.format(fmt, ...)), 0)
 end
 
 -- A line's place for a message: 'doc.txt:17', or 'doc.pdf: page 5, line 12'.

@@ -13,9 +13,7 @@ local source = require "budget.import.source"
 
 local M = {}
 
-local function fail(src, line, fmt, ...)
-  error(string.format("%s: %s", source.where(src, line), string.format(fmt, ...)), 0)
-end
+local fail = source.fail
 
 -- The kind of a template a title's flat text names, or nil. Titles are short and print no amounts.
 local function kind_of(template, flat)

@@ -330,7 +330,9 @@ local function write_scalars(o, doc)
   if T.T8 then
     local v = T.T8.rows[1] and T.T8.rows[1].placed or (T.T8.total and T.T8.total.placed)
     local c = doc.column(T.T8, "机关运行经费")
-    if c and v then o:add("scalar \"机关运行经费\" { %s, unit = \"万元\", note = \"table 8\" }", amount(v[c], "万元")) end
+    if c then  -- (0 where the table prints no figures)
+      o:add("scalar \"机关运行经费\" { %s, unit = \"万元\", note = \"table 8\" }", amount(v and v[c] or ZERO, "万元"))
+    end
   end
   for _, s in ipairs(doc.scalars) do
     if s.note == "count" then
@@ -528,7 +530,10 @@ local function write_views(o, doc)
       else o:add("    {%s, {[\"三公经费\"] = %s}},", q(c), q(sel[c])) end
     end
     o:add("  },")
-    local figs = printed_figures(t.rows[1], t.rows[1].printed or t.rows[1].placed, #t.columns, "万元")
+    local row = t.rows[1]  -- none where the table prints no figures (无“三公”经费)
+    local figs = {}
+    if row then figs = printed_figures(row, row.printed or row.placed, #t.columns, "万元")
+    else for c = 1, #t.columns do figs[c] = '""' end end
     o:add("  stated = {")
     o:add("    {\"\", %s},", table.concat(figs, ", "))
     o:add("  },")
