@@ -114,4 +114,55 @@ for _, d in ipairs(stems) do
   end
 end
 
+-- The 三公 table's one row of figures: each figure one unit off is reported in that table.
+for _, d in ipairs(stems) do
+  local path
+  for _, ext in ipairs { ".layout.txt", ".txt" } do
+    if not path and docs.exists(DOCS .. "/" .. d.stem .. ext) then path = DOCS .. "/" .. d.stem .. ext end
+  end
+  H.test(string.format("%s: a 三公 figure one unit off is reported in the 三公 table", path:match("[^/]*$")), function()
+    local text = H.read(path)
+    local lines = lines_of(text)
+    -- the row: the first line after the 三公 title whose words are all figures, three or more
+    local at, title
+    for i, l in ipairs(lines) do
+      local flat = l:gsub("%s", "")
+      local after = (lines[i + 1] or ""):gsub("%s", "")
+      if #after <= 9 and after:find("表$") then flat = flat .. after end  -- a title wrapped
+      if not title and flat:find("三公", 1, true) and flat:find("表$") then
+        local j = i + 1
+        while lines[j] and j < i + 30 do
+          local n, all = 0, true
+          for w in lines[j]:gmatch("%S+") do
+            n = n + 1
+            all = all and w:find("^[%d,]+%.?%d*$") ~= nil
+          end
+          if all and n >= 3 then at, title = j, flat break end
+          j = j + 1
+        end
+      end
+    end
+    assert(at, "no 三公 row of figures found in " .. path)
+    local model = H.tmpname(".lua")
+    local n = 0
+    for start, w in lines[at]:gmatch("()(%S+)") do
+      if w:find("[1-9]") then
+        local new = bump(w, true)
+        local copy = { table.unpack(lines) }
+        copy[at] = lines[at]:sub(1, start - 1) .. new .. lines[at]:sub(start + #w)
+        local file = H.tmpname(path:match("%.[%w.]+$"))
+        H.write(file, table.concat(copy, "\n"))
+        local out, st = H.budget("import", file, "-o", model)
+        H.eq(st, 0, string.format("import with %s → %s\n%s", w, new, out))
+        local report = H.budget("check", model)
+        -- at the row: its own finding, or a rule that names the row's figure ('…预算表[][机关运行经费]')
+        assert(report:find("三公”经费[^\n]*预算表: %(its one row%)") or report:find("三公”经费[^\n]*预算表%[%]%["),
+          string.format("%s → %s in the 三公 row: no finding at the row:\n%s", w, new, report))
+        n = n + 1
+      end
+    end
+    assert(n >= 3, "too few 三公 figures changed: " .. n)
+  end)
+end
+
 H.run()

@@ -313,18 +313,25 @@ local function read(src, found)
       fail(src, line, "%s: %d figures for the form's %d columns", t.title, #values, #SANGONG)
     end
     local run = find_by_code(T.J8, "302 31") or find_by_code(T.J6, "302 31")
-    -- each way scores the sums it keeps; a misprint keeps fewer, never stops the import
+    -- each way scores the sums (and 30231) it keeps, or keeps once one misprinted figure is
+    -- mended (a little less); a misprint keeps fewer, never stops the import
+    local P = require "budget.import.place"
+    local sums = { { 1, { 2, 8, 9 } }, { 2, { 3, 4, 7 } }, { 4, { 5, 6 } } }
+    local links = run and { { 6, run.placed[1] } } or {}
     local fits, top = {}, -1
     for _, v in ipairs(placements(values, #SANGONG)) do
-      local score = (v[1] == v[2] + v[8] + v[9] and 1 or 0) + (v[2] == v[3] + v[4] + v[7] and 1 or 0)
-        + (v[4] == v[5] + v[6] and 1 or 0) + ((run and v[6] == run.placed[1]) and 1 or 0)
+      local score = P.mend_score(v, sums, links)
+      local mended = P.mend(v, sums, links)
+      if mended then score = math.max(score, P.mend_score(mended, sums, links) - 0.5) end
       if score > top then fits, top = { v }, score elseif score == top then fits[#fits + 1] = v end
     end
-    if #fits ~= 1 and #values < #SANGONG and top == (run and 4 or 3) then
+    if #fits ~= 1 and #values < #SANGONG and top == #sums + #links then
       fail(src, line, "%s: %d figures for %d columns, and the table's sums leave open which (%d ways)", t.title,
         #values, #SANGONG, #fits)
     end
     t.row = { figs = figs, line = line, placed = fits[1] or placements(values, #SANGONG)[1] }
+    local mended = P.mend(t.row.placed, sums, links)
+    if mended then t.row.printed, t.row.placed = t.row.placed, mended end
   end
   -- the summary tables, as printed
   if T.J1 then T.J1.items = grouped(T.J1, 3) end
@@ -691,7 +698,7 @@ function M.model(src, found, docname)
     for c = 2, #SANGONG do o:add("    {%s, {[\"三公经费\"] = %s}},", q(SANGONG[c]), q(sel[c])) end
     o:add("  },")
     o:add("  stated = {")
-    o:add("    {\"\", %s},", table.concat(W.printed_figures(t.row, t.row.placed, #SANGONG, t.unit), ", "))
+    o:add("    {\"\", %s},", table.concat(W.printed_figures(t.row, t.row.printed or t.row.placed, #SANGONG, t.unit), ", "))
     o:add("  },")
     o:add("}")
     o:add("")

@@ -18,7 +18,7 @@ local fail = require("budget.import.source").fail
 local function colnames(t)
   if not t.colnames then
     t.colnames = {}
-    for i, c in ipairs(t.columns) do t.colnames[i] = c.name end
+    for i, c in ipairs(t.columns) do t.colnames[i] = type(c) == "table" and c.name or c end
   end
   return t.colnames
 end
@@ -217,11 +217,6 @@ local function row_adds_up(sums, v)
     for _, p in ipairs(parts) do if p then s = s + v[p] end end
     if s ~= v[total] then return false end
   end
-  return true
-end
-
-local function same(a, b)
-  for i = 1, #a do if a[i] ~= b[i] then return false end end
   return true
 end
 
@@ -732,48 +727,75 @@ place_T1 = function(T, src)
   if pseudo.total then pseudo.total.entry.placed = pseudo.total.placed end
 end
 
--- The 三公 table's one row, where its sums fail: of the ways to mend one figure from a sum it is
--- in, the one that keeps the most of its sums and of its lines' equality with the economic
--- lines (因公出国, 公务接待, 运行费 = 302 12, 302 17, 302 31 at 0.01万元) is taken for the cells.
-local function repair_sangong(T)
+-- A row of figures 'v' whose sums fail ('sums': {total column, {part columns}}): of the ways to
+-- mend one figure from a sum it is in, the one that keeps the most of the sums and of 'links'
+-- ({column, the figure another table gives it}); nil where no mending keeps more than v does.
+local function mend_score(x, sums, links)
+  local n = 0
+  for _, s in ipairs(sums) do
+    local sum = ZERO
+    for _, p in ipairs(s[2]) do sum = sum + x[p] end
+    if sum == x[s[1]] then n = n + 1 end
+  end
+  for _, l in ipairs(links) do if x[l[1]] == l[2] then n = n + 1 end end
+  return n
+end
+M.mend_score = mend_score
+
+function M.mend(v, sums, links)
+  local function score(x) return mend_score(x, sums, links) end
+  local best, top = nil, score(v)
+  if top == #sums + #links then return nil end
+  for _, s in ipairs(sums) do
+    for _, c in ipairs { s[1], table.unpack(s[2]) } do
+      local x = { table.unpack(v) }
+      local others = ZERO
+      for _, p in ipairs(s[2]) do if p ~= c then others = others + x[p] end end
+      x[c] = c == s[1] and others or (x[s[1]] - others)
+      local n = score(x)
+      if n > top then best, top = x, n end
+    end
+  end
+  return best
+end
+
+-- The 三公 table's one row: where positions did not place it, the placement that keeps the
+-- most of its sums and of its lines' equality with the economic lines (因公出国, 公务接待,
+-- 运行费 = 302 12, 302 17, 302 31 at 0.01万元), counting what a mended figure keeps at a little
+-- less; then the one misprinted figure, if any, mended for the cells (M.mend).
+local function place_sangong(T, src)
   local t = T.T8
   local r = t and t.rows[1]
-  if not (r and r.placed) then return end
-  local sums = column_sums(t)
-  if row_adds_up(sums, r.placed) then return end
+  if not r then return end
+  local by = column_sums(t)
+  local sums = {}
+  for total, parts in pairs(by) do
+    local ps = {}
+    for _, p in ipairs(parts) do if p then ps[#ps + 1] = p end end
+    sums[#sums + 1] = { total, ps }
+  end
+  table.sort(sums, function(x, y) return x[1] < y[1] end)
   local links = {}
   for _, pair in ipairs { { "因公出国(境)费", "因公出国" }, { "公务接待费", "公务接待" }, { "运行费", "运行" } } do
     local i, e = col(t, pair[1]), M.sangong_line(T.T7, pair[2])
     if i and e and e.placed then links[#links + 1] = { i, e.placed[col(T.T7, "合计")]:round(C.money("0.01万元")) } end
   end
-  local totals = {}
-  for total in pairs(sums) do totals[#totals + 1] = total end
-  table.sort(totals)
-  local function score(v)
-    local n = 0
-    for _, total in ipairs(totals) do
-      local x = ZERO
-      for _, p in ipairs(sums[total]) do if p then x = x + v[p] end end
-      if x == v[total] then n = n + 1 end
+  if not r.placed then
+    local best, top = {}, -1
+    for _, v in ipairs(r.at and { r.at } or placements(r.values, #t.columns)) do
+      local score = mend_score(v, sums, links)
+      local m = M.mend(v, sums, links)
+      if m then score = math.max(score, mend_score(m, sums, links) - 0.5) end
+      if score > top then best, top = { v }, score elseif score == top then best[#best + 1] = v end
     end
-    for _, l in ipairs(links) do if v[l[1]] == l[2] then n = n + 1 end end
-    return n
-  end
-  local best, top = nil, score(r.placed)
-  for _, total in ipairs(totals) do
-    local parts = sums[total]
-    for _, c in ipairs { total, table.unpack(parts) } do
-      if c then
-        local v = { table.unpack(r.placed) }
-        local x = ZERO
-        for _, p in ipairs(parts) do if p and p ~= c then x = x + v[p] end end
-        v[c] = c == total and x or (v[total] - x)
-        local n = score(v)
-        if n > top then best, top = v, n end
-      end
+    if #best > 1 and top == #sums + #links then
+      r.cands = best
+      require_placed(t, src)  -- every identity holds either way: the choice is open, and said
     end
+    r.placed = best[1]
   end
-  if best then r.printed, r.placed = r.placed, best end
+  local m = M.mend(r.placed, sums, links)
+  if m then r.printed, r.placed = r.placed, m end
 end
 
 -- Places the figures of every table of a read document: T is the tables by key.
@@ -784,14 +806,14 @@ function M.place(T, src)
       positions(t)
     end
   end
-  local order = { "T7", "T5", "T6", "T6b", "T3", "T2", "T8" }
+  local order = { "T7", "T5", "T6", "T6b", "T3", "T2" }
   for _ = 1, 4 do
     local f = filters(T)
     for _, key in ipairs(order) do if T[key] then infer(T[key], f[key]) end end
   end
   for _, key in ipairs(order) do if T[key] then require_placed(T[key], src) end end
   for _, key in ipairs(order) do if T[key] then repair(T[key]) end end
-  repair_sangong(T)
+  place_sangong(T, src)
   if T.T4 then
     sided_by_position(T.T4)
     local open = false

@@ -84,7 +84,14 @@ local function read_prose(lines, info)
     classes[#classes + 1] = hit[1]
     put("说明:" .. hit[1], hit[2] .. "万元")
   end
-  local other = text:find("其他相关情况说明", 1, true)
+  -- the section itself, not its entry in the 目录 (which comes first): the last heading of it
+  local other
+  local from = 1
+  while true do
+    local a = text:find("其他相关情况说明", from, true)
+    if not a then break end
+    other, from = a, a + 1
+  end
   if other then
     local sect = text:sub(other)
     local stop = sect:find("项目经费情况说明", 1, true)
