@@ -422,6 +422,17 @@ local function stated_block(o, src, t, items, title, sums)
   o:add("      } },")
 end
 
+-- A view of printed rows only, in blocks: each {items, title, sums}.
+local function stated_view(o, src, t, name, number, blocks)
+  o:add("view %s {", q(name))
+  o:add("  number = %d, title = %s, unit = %s,", number, q(t.title), q(t.unit))
+  o:add("  blocks = {")
+  for _, b in ipairs(blocks) do stated_block(o, src, t, b[1], b[2], b[3]) end
+  o:add("  },")
+  o:add("}")
+  o:add("")
+end
+
 -- The rows each total of a block of 收支预算总表 sums, within its own group: a 小计 the numbered
 -- items above it, a 合计 the 小计 and 结转 above it, a numbered item its numbered sub-items (1., 2.).
 local function summary_sums(items)
@@ -585,28 +596,15 @@ function M.model(src, found, docname)
     local by_group = { {}, {}, {} }
     for _, it in ipairs(t.items) do table.insert(by_group[it.group], it) end
     local sums = summary_sums(t.items)
-    o:add("view %s {", q(names.J1))
-    o:add("  number = 1, title = %s, unit = %s,", q(t.title), q(t.unit))
-    o:add("  blocks = {")
-    stated_block(o, src, t, by_group[1], "收入", sums)
-    stated_block(o, src, t, by_group[2], "支出功能分类", sums)
-    stated_block(o, src, t, by_group[3], "支出用途", nil)
-    o:add("  },")
-    o:add("}")
-    o:add("")
+    stated_view(o, src, t, names.J1, 1, { { by_group[1], "收入", sums }, { by_group[2], "支出功能分类", sums },
+                                          { by_group[3], "支出用途" } })
   end
   -- 2 收入预算总表: its labels as paths under the group a 小计 opens
   if T.J2 then
     local t = T.J2
     name_of("J2")
     unique_keys(t.items, "小计$")
-    o:add("view %s {", q(names.J2))
-    o:add("  number = 2, title = %s, unit = %s,", q(t.title), q(t.unit))
-    o:add("  blocks = {")
-    stated_block(o, src, t, t.items, "收入", nil)
-    o:add("  },")
-    o:add("}")
-    o:add("")
+    stated_view(o, src, t, names.J2, 2, { { t.items, "收入" } })
   end
   -- 3 支出预算总表
   do
@@ -708,13 +706,7 @@ function M.model(src, found, docname)
     local t = T.J12
     name_of("J12")
     unique_keys(t.items)
-    o:add("view %s {", q(names.J12))
-    o:add("  number = 12, title = %s, unit = %s,", q(t.title), q(t.unit))
-    o:add("  blocks = {")
-    stated_block(o, src, t, t.items, "政府采购", nil)
-    o:add("  },")
-    o:add("}")
-    o:add("")
+    stated_view(o, src, t, names.J12, 12, { { t.items, "政府采购" } })
   end
   W.end_section(o)
   -- rules
