@@ -334,7 +334,17 @@ local function read(src, found)
     if mended then t.row.printed, t.row.placed = t.row.placed, mended end
   end
   -- the summary tables, as printed
-  if T.J1 then T.J1.items = grouped(T.J1, 3) end
+  if T.J1 then
+    -- its column groups as its header names them: 收入, then 功能分类 and 支出用途 where printed
+    local n = 1
+    for _, g in ipairs { "功能分类", "支出用途" } do
+      for _, l in ipairs(T.J1.lines) do
+        if is_numbered(lex.flat(l.text)) then break end
+        if lex.flat(l.text):find(g, 1, true) then n = n + 1 break end
+      end
+    end
+    T.J1.items = grouped(T.J1, math.max(n, 2))
+  end
   if T.J4 then T.J4.items = grouped(T.J4, 2) end
   for _, key in ipairs { "J2", "J12" } do if T[key] then T[key].items = grouped(T[key], 1) end end
   return T
