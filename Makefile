@@ -87,10 +87,10 @@ PREFIX ?= /usr/local
 comma = ,
 space = $(subst ,, )
 
-# Debian packages the build and the tests need ('make deps' installs the missing ones);
-# poppler-utils is the importer's at run time too: pdftotext reads a PDF (engine/lua/import/pdf.lua).
-DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libcmocka-dev clang libclang-rt-dev \
-               poppler-utils
+# Debian packages the build and a run need ('make deps' installs the missing ones; 'make run'
+# installs these alone); poppler-utils is the importer's: pdftotext reads a PDF
+# (engine/lua/import/pdf.lua). What only the tests need is CHECK_PACKAGES, below.
+DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev poppler-utils
 
 .PHONY: all deps deps-bench deps-check bench run check san tests clean fuzz fuzz-build install screenshots
 .SECONDARY:
@@ -199,9 +199,11 @@ BENCH_PACKAGES = hledger ledger beancount python3-pandas hyperfine time
 deps-bench:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
 
-# What 'make check' needs beyond the build: Debian's Chromium and its driver, Python's
+# What 'make check' needs beyond the build: cmocka for the C tests, clang and its sanitizer and
+# libFuzzer runtimes, valgrind (make memcheck), Debian's Chromium and its driver, Python's
 # Selenium and Pillow to drive it and read its screenshots, a CJK font for the pages.
-CHECK_PACKAGES = chromium chromium-driver python3-selenium python3-pil fonts-wqy-microhei
+CHECK_PACKAGES = libcmocka-dev clang libclang-rt-dev valgrind \
+                 chromium chromium-driver python3-selenium python3-pil fonts-wqy-microhei
 
 deps-check:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(CHECK_PACKAGES)"
@@ -269,7 +271,7 @@ install: all
 	install -m 755 $(BUILD)/lua/budget.so $(DESTDIR)$(LUA_CMOD_DIR)/budget.so
 
 # The sanitizer build alone, with its tests.
-san: deps
+san: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
 	@sh tests/run-tests.sh build/san $(TEST_NAMES)
 
@@ -312,7 +314,7 @@ fuzz-run-%:
 	build/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) -dict=$(FUZZ_DICT_$*) \
 	  build/fuzz/corpus/$* $(FUZZ_SEEDS_$*)
 
-fuzz: deps
+fuzz: deps-check
 	@$(MAKE) --no-print-directory FUZZ=1 CC=clang fuzz-build
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:fuzz_%=fuzz-run-%)
 
@@ -320,7 +322,7 @@ fuzz: deps
 # into a scratch corpus so that the tree stays as it was.
 FUZZ_CHECK_SECONDS ?= 3
 .PHONY: fuzz-check
-fuzz-check: deps
+fuzz-check: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 FUZZ=1 CC=clang fuzz-build
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:fuzz_%=fuzz-check-%)
 
@@ -337,13 +339,12 @@ check: fuzz-check
 # every cmocka executable and every run of the command under valgrind, which must find no error
 # and no leak. Valgrind is slow, so test_oom tries fewer failure points and test_durable kills
 # fewer runs. tests/valgrind.supp holds suppressions for third-party noise only (it says which).
-DEB_PACKAGES += valgrind
 MEMCHECK_TESTS = $(filter-out test_embed $(BROWSER_TESTS),$(TEST_NAMES))
 VALGRIND = valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
   --show-leak-kinds=definite,indirect,possible --error-exitcode=99 --track-fds=no \
   --suppressions=tests/valgrind.supp --log-file=build/memcheck/%p.log
 .PHONY: memcheck
-memcheck: deps
+memcheck: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 tests all
 	@rm -rf build/memcheck && mkdir -p build/memcheck
 	@BUDGET_WRAP="$(VALGRIND)" BUDGET_OOM_FIRST=3 BUDGET_OOM_STRIDE=3001 BUDGET_KILL_ROUNDS=4 \
