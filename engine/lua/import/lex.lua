@@ -14,7 +14,6 @@ local M = {}
 
 local digit = R "09"
 local fw_digit = P "\239\188" * R("\144\153")          -- ０..９
-M.digit = digit
 
 -- Full-width digits, colons, parentheses, commas and the decimal point as ASCII, for matching
 -- structure; names keep their own characters.

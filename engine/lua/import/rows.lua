@@ -365,7 +365,6 @@ function M.coded(src, t)
 end
 
 M.positioned_columns = positioned_columns
-M.text_columns = text_columns
 
 function M.column_names(t)
   local names = {}
@@ -421,7 +420,6 @@ end
 -- A label without its numbering: '一、一般公共服务支出' → '一般公共服务支出'.
 local unmarked = (R("\228\233") * (1 - P "、") ^ -6 * P "、" + digit ^ 1 * (P "." + P "、")) ^ -1 * Cg(P(1) ^ 0)
 local function strip_marker(label) return lpeg.match(unmarked, (label:gsub("%s", ""))) end
-M.strip_marker = strip_marker
 
 -- The 类 code a right-side label names: its name as the document's function tables print it,
 -- an earlier year's name for it, or the start of one (a label wrapped onto the next line).
