@@ -9,9 +9,13 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wwrite-strings -Wcast-qual -Wp
 OPT = -O2 -g
 BUILD = build
 
-# WERROR=1 turns warnings into errors ('make check' sets it).
+# Each build configuration has its own directory, so that no object is shared between two
+# configurations: 'make' and 'make run' build in build/; 'make check' builds with warnings as
+# errors in build/check, with clang's sanitizers in build/san and with TSan in build/tsan.
+# WERROR=1 turns warnings into errors and builds in build/check.
 ifeq ($(WERROR),1)
 WARN += -Werror
+BUILD = build/check
 endif
 # SAN=1 builds the same sources with AddressSanitizer and UBSan, apart in build/san.
 ifeq ($(SAN),1)
@@ -22,6 +26,12 @@ endif
 ifeq ($(TSAN),1)
 OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 BUILD = build/tsan
+endif
+# CORE_ONLY=1: the core alone, in build/core, with no Lua (nor any other library) header on the
+# include path; its tests link libbudgetcore.a and cmocka only ('make check-core').
+ifeq ($(CORE_ONLY),1)
+BUILD = build/core
+WARN += -Werror
 endif
 # FUZZ=1: the same with libFuzzer's coverage, in build/fuzz (clang only).
 ifeq ($(FUZZ),1)
@@ -61,20 +71,28 @@ say = @printf '  %-6s %s\n'
 endif
 
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -pthread -fPIC -MMD -MP -Iengine $(LUA_CFLAGS) $(LPEG_CFLAGS) $(JSON_CFLAGS) $(CFLAGS)
+# The core is built with no Lua (nor any other library's) header on the include path.
+CFLAGS_CORE = $(CSTD) $(WARN) $(OPT) -pthread -fPIC -MMD -MP -Iengine $(CFLAGS)
 LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread $(LDLIBS)
 LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread $(LDLIBS)
 
-# The library: everything but the command's main.
-LIB_SRC = engine/status.c engine/mem.c engine/money.c engine/hier.c engine/facts.c engine/model.c engine/scenario.c engine/bulk.c \
-          engine/script.c engine/lbudget.c engine/lmoney.c engine/lmodel.c engine/ltext.c \
-          engine/ljson.c engine/lfile.c engine/lspawn.c engine/batch.c engine/lbatch.c engine/lembed.c
+# The library, layer by layer (ARCHITECTURE.md): the core, the host of Lua states, the binding,
+# the C API. Everything but the command's main.
+CORE_SRC = $(sort $(wildcard engine/core/*.c))
+LIB_SRC = $(CORE_SRC) $(sort $(wildcard engine/host/*.c engine/bind/*.c)) engine/api.c
+CORE_OBJ = $(CORE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 LIB_OBJ = $(LIB_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/luasrc.o
-# The engine's own Lua modules, compiled in as text (engine/luasrc.h).
+# The engine's own Lua modules, compiled in as text (engine/bind/luasrc.h).
 LUA_MODULES = $(sort $(wildcard engine/lua/*.lua engine/lua/*/*.lua))
 MAIN_OBJ = $(BUILD)/obj/main.o
 
-C_TESTS = test_money test_allocate test_document test_hier test_facts test_bulk test_script test_cli test_api test_threads test_oom
-LUA_TESTS = test_model test_scenario test_bulk_model test_import test_import_pdf test_docs test_misprint test_show_docs test_batch test_embed test_explain test_bad test_durable
+# Tests are found by their names: tests/core/test_*.c test the core alone, tests/host/test_*.c
+# the host, tests/test_*.c the C API and the command; tests/lua/test_*.lua run Lua against the
+# command (a test per domain module among them).
+CORE_TESTS = $(sort $(patsubst tests/core/%.c,%,$(wildcard tests/core/test_*.c)))
+C_TESTS = $(CORE_TESTS) $(sort $(patsubst tests/host/%.c,%,$(wildcard tests/host/test_*.c)) \
+                               $(patsubst tests/%.c,%,$(wildcard tests/test_*.c)))
+LUA_TESTS = $(sort $(patsubst tests/lua/%.lua,%,$(wildcard tests/lua/test_*.lua)))
 # The HTML reports in headless Chromium (tests/browser), once, against the gcc build.
 BROWSER_TESTS = test_browser
 TEST_NAMES = $(C_TESTS) $(LUA_TESTS) $(BROWSER_TESTS)
@@ -92,7 +110,7 @@ space = $(subst ,, )
 # (engine/lua/import/pdf.lua). What only the tests need is CHECK_PACKAGES, below.
 DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev poppler-utils
 
-.PHONY: all deps deps-bench deps-check bench run check san tests clean fuzz fuzz-build install screenshots
+.PHONY: all deps deps-bench deps-check bench run check check-core check-deps core-tests san tests clean fuzz fuzz-build install screenshots
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -103,6 +121,11 @@ $(BUILD)/obj/%.o: engine/%.c
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+$(BUILD)/obj/core/%.o: engine/core/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS_CORE) -c $< -o $@
+
 # build/gen/luasrc.c: each engine/lua/NAME.lua (and engine/lua/DIR/NAME.lua, module 'budget.DIR.NAME') compiled by luac (with its line numbers) as a
 # byte array, module 'budget.NAME': loading bytecode takes a ninth of the time compiling does,
 # and that was a third of a scenario run's time.
@@ -110,7 +133,7 @@ $(BUILD)/gen/luasrc.c: $(LUA_MODULES) Makefile
 	@mkdir -p $(@D)
 	$(say) GEN $@
 	$(Q){ echo '/* Generated from engine/lua/NAME.lua by the Makefile; do not edit. */'; \
-	  echo '#include "luasrc.h"'; \
+	  echo '#include "bind/luasrc.h"'; \
 	  i=0; for f in $(LUA_MODULES); do \
 	    luac5.4 -o $@.luac $$f || exit 1; \
 	    echo "static const unsigned char src$$i[] = {"; \
@@ -119,7 +142,7 @@ $(BUILD)/gen/luasrc.c: $(LUA_MODULES) Makefile
 	  done; \
 	  echo 'const lua_source lua_sources[] = {'; \
 	  i=0; for f in $(LUA_MODULES); do \
-	    n=$$(echo $${f#engine/lua/} | sed 's|\.lua$$||; s|/|.|g'); \
+	    n=$$(echo $${f#engine/lua/} | sed 's|\.lua$$||; s|\(.\)/init$$|\1|; s|/|.|g'); \
 	    echo "  {\"budget.$$n\", \"$$f\", (const char *)src$$i, sizeof src$$i - 1},"; i=$$((i + 1)); \
 	  done; \
 	  echo '  {0, 0, 0, 0}};'; } > $@.tmp && mv $@.tmp $@; rm -f $@.luac
@@ -163,14 +186,39 @@ $(BUILD)/budget: $(MAIN_OBJ) $(BUILD)/libbudget.a
 	$(say) LD $@
 	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL) $(LDFLAGS)
 
+# A test's executable is $(BUILD)/tests/NAME wherever its source sits under tests/.
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS_ALL) $(CMOCKA_CFLAGS) -Itests -c $< -o $@
 
+$(BUILD)/tests/%.o: tests/host/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS_ALL) $(CMOCKA_CFLAGS) -Itests -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/core/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS_CORE) $(CMOCKA_CFLAGS) -Itests -c $< -o $@
+
+# The core alone is a static library of its own, libbudgetcore.a.
+$(BUILD)/libbudgetcore.a: $(CORE_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+ifeq ($(CORE_ONLY),1)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbudgetcore.a
+	$(say) LD $@
+	$(Q)$(CC) $(OPT) -o $@ $^ $(CMOCKA_LIBS) -lm -pthread $(LDFLAGS)
+else
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbudget.a
 	$(say) LD $@
 	$(Q)$(CC) $(OPT) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS_ALL) $(LDFLAGS)
+endif
+
+core-tests: $(CORE_TESTS:%=$(BUILD)/tests/%)
 
 # Builds the unit tests (and the command the CLI test runs).
 tests: $(TEST_BINS) $(BUILD)/budget
@@ -238,18 +286,33 @@ run: deps
 	  status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ]
 
 # Every test, twice: built with gcc, then with clang under ASan and UBSan; then the tests that
-# run threads once more under ThreadSanitizer. Warnings are errors. The last line is the
-# runner's summary of all of it.
+# run threads once more under ThreadSanitizer; then the core alone with no Lua, the layering
+# check and the fuzz targets briefly. Warnings are errors. The runner's summary line counts
+# every test of it.
 THREAD_TESTS = test_batch test_threads test_bulk
 # test_embed installs the gcc build and builds against it, and the browser test reads the
 # pages it writes: once is enough.
 SAN_TESTS = $(filter-out test_embed $(BROWSER_TESTS),$(TEST_NAMES))
 check: deps-check
+	@$(MAKE) --no-print-directory check-deps
+	@$(MAKE) --no-print-directory CORE_ONLY=1 core-tests
 	@$(MAKE) --no-print-directory WERROR=1 tests all
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
 	@$(MAKE) --no-print-directory WERROR=1 TSAN=1 CC=clang build/tsan/budget build/tsan/tests/test_threads build/tsan/tests/test_bulk
-	@sh tests/run-tests.sh "build build/san:$(subst $(space),$(comma),$(SAN_TESTS)) \
-	  build/tsan:$(subst $(space),$(comma),$(THREAD_TESTS))" $(TEST_NAMES)
+	@sh tests/run-tests.sh "build/check build/san:$(subst $(space),$(comma),$(SAN_TESTS)) \
+	  build/tsan:$(subst $(space),$(comma),$(THREAD_TESTS)) build/core:$(subst $(space),$(comma),$(CORE_TESTS))" \
+	  $(TEST_NAMES)
+	@$(MAKE) --no-print-directory fuzz-check
+
+# The layers: no cycle among the C files' includes or the Lua modules' requires, and no arrow
+# that points up (tests/layers.lua, ARCHITECTURE.md).
+check-deps:
+	@lua5.4 tests/layers.lua
+
+# The core alone, as a library of its own: built and tested with no Lua header reachable.
+check-core: deps-check
+	@$(MAKE) --no-print-directory CORE_ONLY=1 core-tests
+	@sh tests/run-tests.sh build/core $(CORE_TESTS)
 
 # The README's pictures of the reports (docs/img), taken by the browser test.
 screenshots: deps-check all
@@ -333,8 +396,6 @@ fuzz-check-%:
 	  || { tail -n 40 build/fuzz/check/$*.log; echo "fuzz-check: fuzz_$* failed" >&2; exit 1; }
 	@echo "fuzz-check: fuzz_$* $$(grep -o 'number_of_executed_units: [0-9]*' build/fuzz/check/$*.log)"
 
-check: fuzz-check
-
 # Valgrind's memcheck over the gcc build's tests (not test_embed, which builds an installed copy):
 # every cmocka executable and every run of the command under valgrind, which must find no error
 # and no leak. Valgrind is slow, so test_oom tries fewer failure points and test_durable kills
@@ -348,7 +409,7 @@ memcheck: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 tests all
 	@rm -rf build/memcheck && mkdir -p build/memcheck
 	@BUDGET_WRAP="$(VALGRIND)" BUDGET_OOM_FIRST=3 BUDGET_OOM_STRIDE=3001 BUDGET_KILL_ROUNDS=4 \
-	  sh tests/run-tests.sh build $(MEMCHECK_TESTS)
+	  sh tests/run-tests.sh build/check $(MEMCHECK_TESTS)
 	@n=$$(ls build/memcheck | wc -l); bad=$$(grep -l 'ERROR SUMMARY: [1-9]' build/memcheck/*.log | wc -l); \
 	  echo "memcheck: $$n processes under valgrind, $$bad with errors"; \
 	  if [ "$$bad" -ne 0 ]; then grep -l 'ERROR SUMMARY: [1-9]' build/memcheck/*.log | head -n 5; exit 1; fi
@@ -356,4 +417,4 @@ memcheck: deps-check
 clean:
 	rm -rf build
 
--include $(wildcard build/obj/*.d build/tests/*.d build/san/obj/*.d build/san/tests/*.d build/fuzz/obj/*.d build/tsan/obj/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d)

@@ -28,7 +28,9 @@
 **     char text[BUDGET_MONEY_TEXT];
 **     budget_result_total(r, 0, "科学技术支出", &fen);        // scenario 0: the first the script made
 **     budget_money_format(fen, text, sizeof text);            // "65,692,327.10"
-**     for (size_t k = 0; k < budget_result_violations(r, 0); k++) {
+**     size_t nv = 0;
+**     budget_result_violations(r, 0, &nv);                     // BUDGET_ENOMEM is possible
+**     for (size_t k = 0; k < nv; k++) {
 **       budget_violation v;
 **       budget_result_violation(r, 0, k, &v);                 // v.severity, v.rule, v.found, ...
 **     }
@@ -214,8 +216,12 @@ typedef struct budget_violation {
   int64_t found, expected, difference;  /* fen; difference = found - expected */
 } budget_violation;
 
-/* How many rules scenario i breaks (identities and policy; the document's own figures judge the base only). */
-size_t budget_result_violations(const budget_result *r, size_t i);
+/*
+** How many rules scenario i breaks (identities and policy; the document's own figures judge the
+** base only) into *count. ENOTFOUND if there is no scenario i, ENOMEM if the list could not be
+** copied out (then *count is untouched, and a later call tries again).
+*/
+budget_status budget_result_violations(const budget_result *r, size_t i, size_t *count);
 
 /* Violation k (0-based, errors first as 'budget run' lists them) of scenario i into *v. */
 budget_status budget_result_violation(const budget_result *r, size_t i, size_t k, budget_violation *v);

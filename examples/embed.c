@@ -67,7 +67,13 @@ int main(int argc, char **argv) {
       print_total(e, r, i, "总计", NULL);
       print_total(e, r, i, "科学技术支出", "206");
       print_total(e, r, i, "三公经费", "三公经费");
-      for (v = 0; v < budget_result_violations(r, i); v++) {
+      size_t nv = 0;
+      if (budget_result_violations(r, i, &nv) != BUDGET_OK) {
+        printf("  %s\n", budget_errmsg(e));
+        status = 1;
+        continue;
+      }
+      for (v = 0; v < nv; v++) {
         budget_violation x;
         char found[BUDGET_MONEY_TEXT], expected[BUDGET_MONEY_TEXT];
         budget_result_violation(r, i, v, &x);
@@ -75,7 +81,7 @@ int main(int argc, char **argv) {
         budget_money_format(x.expected, expected, sizeof expected);
         printf("  %s: %s: found %s, expected %s\n", x.severity, x.rule, found, expected);
       }
-      if (budget_result_violations(r, i) == 0) printf("  no rule is broken\n");
+      if (nv == 0) printf("  no rule is broken\n");
     }
     budget_result_free(r);
   }

@@ -23,6 +23,11 @@ for spec in $dirs; do
   names="$*"
   if [ "$dir" != "$spec" ]; then names=$(echo "${spec#*:}" | tr ',' ' '); fi
   for name in $names; do
+    if [ -f "tests/lua/$name.lua" ] && [ -e "$dir/tests/$name" ]; then
+      echo "!! $name is both tests/lua/$name.lua and a C test: name one of them apart"
+      failed=$((failed + 1))
+      continue
+    fi
     if [ -f "tests/lua/$name.lua" ]; then
       bin="lua5.4 tests/lua/$name.lua"
       budget_bin="$dir/budget"  # a path: the harness puts BUDGET_WRAP before it itself

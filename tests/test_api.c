@@ -91,9 +91,11 @@ static void test_api_violations_and_report(void **state) {
   budget_result *r = run(e, m, "local s = model:scenario('grow') s:add({['三公经费'] = '公务接待费'}, '2万') "
                                "s:cut('人员经费', '1%')");
   budget_violation v;
-  size_t n = budget_result_violations(r, 0), k, errors = 0;
+  size_t n = 0, k, errors = 0;
   char *text = NULL;
   size_t len = 0;
+  assert_int_equal(budget_result_violations(r, 0, &n), BUDGET_OK);
+  assert_int_equal(budget_result_violations(r, 5, &n), BUDGET_ENOTFOUND);
   assert_true(n >= 4);
   for (k = 0; k < n; k++) {
     assert_int_equal(budget_result_violation(r, 0, k, &v), BUDGET_OK);

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mem.h"
+#include "core/mem.h"
 
 /* splitmix64: the same sequence on every machine and libc, unlike rand(). */
 static inline uint64_t prng_next(uint64_t *state) {

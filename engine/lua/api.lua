@@ -1,36 +1,58 @@
 -- engine/lua/api.lua
--- The Lua half of the C API (engine/budget.h, engine/lembed.c): each
--- function here is what one budget_* call does. Errors are raised as
--- 'file:line: message' for the C side to keep; a script's failure is returned,
--- with whether a limit stopped it.
+-- The Lua half of the C API (engine/budget.h, engine/api.c): each function
+-- here is what one budget_* call does, and returns three values: the result,
+-- nil, nil on success; nil, the status (budget.status) and the message on a
+-- failure the caller is to be told of. The status comes from where the failure
+-- happened (the core's lookup, the sandbox's limit), never from the words.
 -- See LICENSE for copyright and license.
 
 local C = require "budget.c"
 local sandbox = require "budget.sandbox"
-local scenario = require "budget.scenario"
+local report = require "budget.report"
+local html = require "budget.report.html"
+local rules = require "budget.rules"
+local run_context = require "budget.run"
+
+local S = C.status
 
 local M = {}
 
-function M.load(path) return C.load(path) end
+-- A model from a file: ENOTFOUND when it cannot be read, ESCRIPT when it is not a model.
+function M.load(path)
+  local f = io.open(path, "rb")
+  if not f then return nil, S.ENOTFOUND, string.format("%s: cannot read the model: no such file", path) end
+  f:close()
+  local ok, m = pcall(C.load, path)
+  if not ok then return nil, S.ESCRIPT, tostring(m) end
+  return m
+end
 
-function M.load_string(text, name) return C.load_string(text, name) end
+function M.load_string(text, name)
+  local ok, m = pcall(C.load_string, text, name)
+  if not ok then return nil, S.ESCRIPT, tostring(m) end
+  return m
+end
 
--- The total of a reference in a model or a scenario, as a count of fen.
+-- The total of a reference in a model or a scenario, as a count of fen; a reference that names
+-- nothing fails with the status the lookup gave (ENOTFOUND, EAMBIGUOUS).
 function M.total(m, ref)
+  local base = m.base or m
+  if ref ~= nil then
+    local set, msg, status = base:resolve_selection(ref)
+    if not set then return nil, status or S.ESCRIPT, msg end
+  end
   return m:total(ref):fen()
 end
 
--- Runs a script on a model; returns the scenarios it made, or nil, the message and the kind
--- of failure ("script" or "limit").
+-- Runs a script on a model: the scenarios it made; a failure is ESCRIPT, or ELIMIT when a
+-- limit stopped it.
 function M.run(model, src, name, params, opts)
-  scenario.order = {}
+  local ctx = run_context.new()
   local out = {}
-  local env = sandbox.env(out, { model = model, params = params }, opts)
+  local env = sandbox.env(out, { model = model, params = params, context = ctx }, opts)
   local ok, err, kind = sandbox.run(src, name, env, opts)
-  local made = scenario.order
-  scenario.order = {}
-  if not ok then return nil, err, kind end
-  return made
+  if not ok then return nil, kind == "limit" and S.ELIMIT or S.ESCRIPT, err end
+  return ctx.made
 end
 
 local SEVERITY_RANK = { error = 1, warning = 2, info = 3 }
@@ -54,19 +76,17 @@ function M.violations(s)
   return out
 end
 
--- A scenario's report in a format.
+-- A scenario's report in a format; EINVAL for a format there is none of.
 function M.report(s, format)
-  local report = require "budget.report"
   if not report.FORMATS[format] and format ~= "html" then
-    error(string.format("unknown format '%s': expected table, csv, json, md or html", tostring(format)), 0)
+    return nil, S.EINVAL, string.format("unknown format '%s': expected table, csv, json, md or html", tostring(format))
   end
-  return report.scenario(s, format)
+  return html.report(s, format)
 end
 
 -- How many rules the base model breaks ('budget check').
 function M.check(model)
-  local violations = require("budget.rules").run(model.rules, model)
-  return #violations
+  return #rules.run(model.rules, model)
 end
 
 return M

@@ -190,7 +190,7 @@ end
 -- f(point, value...) → rows, header, flags (1: failed; 2: error-severity violations).
 function M.worker(script_path, model_path, core_ptr, names, format)
   local model = require "budget.model"
-  local scenario = require "budget.scenario"
+  local run = require "budget.run"
   local base = model.load(model_path, { core = C.core_borrow(core_ptr) })
   local f = assert(io.open(script_path, "rb"))
   local src = f:read("a")
@@ -199,7 +199,8 @@ function M.worker(script_path, model_path, core_ptr, names, format)
   local emitted  -- the rows of the point being run
   local sandbox = require "budget.sandbox"
   local safe_mt = sandbox.SAFE_MT
-  local confined = sandbox.budget_for { ".", script_path:match("^(.*)/[^/]*$") or "." }
+  local dirs = { ".", script_path:match("^(.*)/[^/]*$") or "." }
+  local confined = sandbox.budget_for(dirs)
   local proxy = setmetatable({  -- the script's 'budget': the module, and emit
     emit = function(s, columns)
       if type(s) ~= "table" or not s.ov or not s.base then
@@ -212,9 +213,10 @@ function M.worker(script_path, model_path, core_ptr, names, format)
   return function(point, ...)
     local params = {}
     for i, n in ipairs(names) do params[n] = select(i, ...) end
-    scenario.order = {}  -- the scenarios of earlier points are done with
+    local ctx = run.new()  -- this point's: a batch's output is its rows, so s:report() does nothing
     emitted = {}
-    debug.setupvalue(chunk, 1, setmetatable({ model = base, params = params, budget = proxy, print = noop }, safe_mt))
+    debug.setupvalue(chunk, 1, setmetatable({ model = ctx:bind(base), params = params, budget = proxy, print = noop },
+      safe_mt))
     local ok, err = pcall(chunk)
     if not ok then return (type(err) == "string" and err or tostring(err)), "", 1 end
     local fok, rows, header = pcall(format_rows, format, point, names, params, emitted)
@@ -345,7 +347,7 @@ function M.command(args, cli)
         f[#f + 1] = "error"
         head = table.concat(f, ",")
       end
-      local text = require("budget.html").batch_page(pos[1], opts.model, names, head .. "\r\n" .. table.concat(rows_text))
+      local text = require("budget.report.html").batch_page(pos[1], opts.model, names, head .. "\r\n" .. table.concat(rows_text))
       if writer then writer:write(text) else io.write(text) end
     end)
   end

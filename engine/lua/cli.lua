@@ -229,20 +229,22 @@ local function cmd_run(args)
     if not m then return bad("%s", e) end
     extra.model = m
   end
-  local scenario = require "budget.scenario"
-  scenario.format = fmt
-  scenario.explain = explain
-  scenario.order = {}
-  scenario.write = function(text) out[#out + 1] = text end
+  local html = require "budget.report.html"
+  -- s:report() gathers the text; with --format html, one page of every scenario at the end
+  local ctx = require("budget.run").new { report = function(s, f)
+    if f == nil and fmt == "html" then return end
+    out[#out + 1] = html.report(s, f or fmt, explain)
+  end }
+  extra.context = ctx
   local env = sandbox.env(out, extra, limits)
   local ok, e2 = sandbox.run(src, path, env, limits)
   if not ok then return bad("%s", e2) end
   local errors = 0
   local ok3, e3 = pcall(function()
-    for _, s in ipairs(scenario.order) do
+    for _, s in ipairs(ctx.made) do
       for _, v in ipairs(s:violations()) do if v.severity == "error" then errors = errors + 1 end end
     end
-    if fmt == "html" then out = { require("budget.html").run_page(path, scenario.order, table.concat(out)) } end
+    if fmt == "html" then out = { html.run_page(path, ctx.made, table.concat(out)) } end
   end)
   if not ok3 then return bad("%s", e3) end
   local done, werr = emit(table.concat(out), output)
@@ -306,7 +308,7 @@ local function cmd_totals(args)
     if not dim then return bad("totals: fact set '%s' has no dimension '%s'", set.name, opts.dim) end
   end
   io.stdout:flush()
-  local ok, e = pcall(m.core.write_totals, m.core, set.index, dim)
+  local ok, e = pcall(m.core.write_totals, m.core, io.stdout, set.index, dim)
   if not ok then return bad("%s", e) end
   return EXIT_DONE
 end

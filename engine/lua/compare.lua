@@ -41,7 +41,7 @@ function M.value(base, entries)
     local violations, counts = report.violations_value(e.scenario)
     v.scenarios[i] = { key = key(i), name = e.scenario.name, script = e.script, violations = violations, counts = counts }
   end
-  local explain = require "budget.explain"
+  local explain = require "budget.steps"
   for _, set in ipairs(base.sets) do
     if moved_sets[set.name] then
       local t = { set = set.name, dimension = set.dims[1], unit = "元", rows = {} }
@@ -163,8 +163,8 @@ end
 
 -- The page: the scenarios, bars per 类 of every set, the totals table, each one's violations.
 local function as_html(v, base, entries)
-  local html = require "budget.html"
-  local esc = require("budget.svg").escape
+  local html = require "budget.report.html"
+  local esc = require("budget.report.svg").escape
   local parts = { string.format("<h1>Comparison of %d scenarios</h1>", #v.scenarios),
                   string.format('<p class="meta">Model: %s%s</p>', esc(v.model),
                     v.model_name and (" (" .. esc(v.model_name) .. ")") or "") }
@@ -220,7 +220,7 @@ function M.command(args, cli)
   if not (report.FORMATS[fmt] or fmt == "html") then
     return bad("compare: unknown format '%s': expected table, csv, json, md or html", fmt)
   end
-  local sandbox, scenario = require "budget.sandbox", require "budget.scenario"
+  local sandbox, run = require "budget.sandbox", require "budget.run"
   local entries = {}
   for k = 2, #pos do
     -- each script its own load of the model: what one does to its tables, no other sees
@@ -234,13 +234,12 @@ function M.command(args, cli)
     local dirs = { ".", path:match("^(.*)/[^/]*$") or "." }
     for _, d in ipairs(allow) do dirs[#dirs + 1] = d end
     local limits = { trusted = trusted, allow = dirs }
-    scenario.order = {}
-    scenario.write = function() end  -- what a script reports of itself is not the comparison
-    local ok, rerr = sandbox.run(src, path, sandbox.env({}, { model = model }, limits), limits)
+    local ctx = run.new()  -- what a script reports of itself is not the comparison
+    local ok, rerr = sandbox.run(src, path, sandbox.env({}, { model = model, context = ctx }, limits), limits)
     if not ok then return bad("%s", rerr) end
-    local made = scenario.order[#scenario.order]
+    local made = ctx.made[#ctx.made]
     if not made then return bad("%s: the script made no scenario to compare (model:scenario(name))", path) end
-    if made.base ~= model then return bad("%s: its scenario is not of the model %s", path, pos[1]) end
+    if made.base.core ~= model.core then return bad("%s: its scenario is not of the model %s", path, pos[1]) end
     entries[#entries + 1] = { script = path, scenario = made }
   end
   local base, err = cli.load_model(pos[1])  -- the base the table shows: one no script has touched

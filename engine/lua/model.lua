@@ -6,6 +6,9 @@
 -- See LICENSE for copyright and license.
 
 local C = require "budget.c"
+local refs = require "budget.refs"
+local rules = require "budget.rules"
+local views = require "budget.view"
 
 local M = {}
 
@@ -68,23 +71,9 @@ end
 -- Amounts in a unit
 -- ===================================================================
 
-local UNIT_SUFFIX = { ["元"] = "", ["万元"] = "万元", ["亿元"] = "亿元" }
-M.UNIT_SUFFIX = UNIT_SUFFIX
+local UNIT_SUFFIX = refs.UNIT_SUFFIX
 
--- The amount text 's' read in 'unit' unless it carries its own unit word.
-local function amount_in(s, unit)
-  if math.type(s) == "integer" then s = tostring(s) end
-  if type(s) ~= "string" then
-    return nil, string.format("an amount as a string such as '1,234.56' (got a %s%s)",
-      math.type(s) == "float" and "float" or type(s), s ~= nil and (" " .. tostring(s)) or "")
-  end
-  local text = s
-  if not (s:find("元$") or s:find("万$") or s:find("亿$")) then text = s .. (UNIT_SUFFIX[unit] or "") end
-  local ok, m = pcall(C.money, text)
-  if not ok then return nil, m end
-  return m
-end
-M.amount_in = amount_in
+local amount_in = refs.amount_in
 
 -- }==================================================================
 
@@ -123,7 +112,6 @@ local function vocabulary(file)
     decls[#decls + 1] = { kind = "units", spec = spec, line = line_of(3) }
   end
   -- Rule shapes, each one line in a model (see engine/lua/rules.lua).
-  local rules = require "budget.rules"
   for name, make in pairs(rules.shapes) do
     env[name] = function(...)
       local line = line_of(3)
@@ -231,13 +219,13 @@ end
 -- Resolves a reference to a member of the named dimension: its id, or nil and the message.
 function Model:member_in(dimname, ref)
   local d = self.dim_by_name[dimname]
-  if not d then return nil, string.format("no dimension '%s' in the model", tostring(dimname)) end
+  if not d then return nil, string.format("no dimension '%s' in the model", tostring(dimname)), C.status.ENOTFOUND end
   if math.type(ref) == "integer" then return ref end
   local key = dimname .. "\0" .. tostring(ref)
   local hit = self.refcache[key]
   if hit then return hit end
-  local _, id = self.core:find(tostring(ref), d.index)
-  if not _ then return nil, id end
+  local found, id, status = self.core:find(tostring(ref), d.index)
+  if not found then return nil, id, status end
   self.refcache[key] = id
   return id
 end
@@ -406,8 +394,6 @@ local function build(src, file, shared)
     dims = {}, dim_by_name = {}, sets = {}, set_by_name = {}, scalars = {}, scalar_list = {},
     views = {}, view_by_name = {}, rules = {}, refcache = {}, selcache = setmetatable({}, { __mode = "k" }),
   }, Model)
-  local views = require "budget.view"
-  local rules = require "budget.rules"
   local locate = locator(src)
   if not shared then  -- cells files start being read now, while the dimensions load
     for _, d in ipairs(decls) do
@@ -482,13 +468,21 @@ end
 -- Reading a model
 -- ===================================================================
 
--- The dimension and member a string reference names, in any dimension.
-function Model:find(ref)
-  local d, id = self.core:find(tostring(ref))
-  if not d then error(id, 0) end
+-- The dimension and member a string reference names, in any dimension; or nil, the message
+-- and the core's status (C.status: ENOTFOUND, EAMBIGUOUS).
+function Model:lookup(ref)
+  local d, id, status = self.core:find(tostring(ref))
+  if not d then return nil, id, status end
   local info = self.core:info(d, id)
   info.dim = self.dims[d + 1].name
   info.id = id
+  return info
+end
+
+-- The same, raising the message.
+function Model:find(ref)
+  local info, msg = self:lookup(ref)
+  if not info then error(msg, 0) end
   return info
 end
 
@@ -499,7 +493,7 @@ function Model:selection(ref)
   if hit then return hit[1], hit[2] end
   local key = ref
   if type(ref) == "table" then  -- an equal table made anew: by its content
-    key = require("budget.rules").describe(ref)
+    key = refs.describe(ref)
     hit = self.selcache[key]
     if hit then
       self.selcache[ref] = hit
@@ -507,13 +501,16 @@ function Model:selection(ref)
     end
   end
   local set, sel = self:resolve_selection(ref)
+  if not set then error(sel, 0) end
   hit = { set, sel }
   self.selcache[ref == nil and self or ref] = hit
   if key ~= ref then self.selcache[key] = hit end
   return set, sel
 end
 
+-- The fact set and member ids of a selection, or nil, the message and the status (C.status).
 function Model:resolve_selection(ref)
+  local NOTFOUND = C.status.ENOTFOUND
   local wanted = {}
   local set
   if ref == nil then
@@ -529,20 +526,22 @@ function Model:resolve_selection(ref)
       end
     end
   elseif type(ref) == "string" then
-    local info = self:find(ref)
+    local info, msg, status = self:lookup(ref)
+    if not info then return nil, msg, status end
     wanted[info.dim] = info.id
   elseif type(ref) == "table" then
     for k, v in pairs(ref) do
       if k == "facts" then
-        set = self.set_by_name[v] or error(string.format("no fact set '%s' in the model", tostring(v)), 0)
+        set = self.set_by_name[v]
+        if not set then return nil, string.format("no fact set '%s' in the model", tostring(v)), NOTFOUND end
       elseif type(k) == "string" then
-        local id, why = self:member_in(k, v)
-        if not id then error(why, 0) end
+        local id, why, status = self:member_in(k, v)
+        if not id then return nil, why, status end
         wanted[k] = id
       end
     end
   else
-    error("a reference is a string such as '206' or a table {[\"功能分类\"] = \"206\"}", 0)
+    return nil, "a reference is a string such as '206' or a table {[\"功能分类\"] = \"206\"}", C.status.EINVAL
   end
   if not set then  -- the main set if it has every dimension named, else the first that does
     local function fits(s)
@@ -560,7 +559,7 @@ function Model:resolve_selection(ref)
       local names = {}
       for dn in pairs(wanted) do names[#names + 1] = dn end
       table.sort(names)
-      error("no fact set has all of " .. table.concat(names, ", "), 0)
+      return nil, "no fact set has all of " .. table.concat(names, ", "), NOTFOUND
     end
   end
   local sel = {}
@@ -568,7 +567,7 @@ function Model:resolve_selection(ref)
   for dn in pairs(wanted) do
     local has = false
     for _, sd in ipairs(set.dims) do has = has or sd == dn end
-    if not has then error(string.format("fact set '%s' has no dimension '%s'", set.name, dn), 0) end
+    if not has then return nil, string.format("fact set '%s' has no dimension '%s'", set.name, dn), NOTFOUND end
   end
   return set, sel
 end
@@ -624,10 +623,6 @@ function Model:negatives(setname)
   return self.core:negatives(set.index)
 end
 
--- base:scenario(name): a what-if overlay on this model (engine/lua/scenario.lua).
-function Model:scenario(name)
-  return require("budget.scenario").new(self, name)
-end
 
 -- }==================================================================
 

@@ -15,6 +15,8 @@
 -- See LICENSE for copyright and license.
 
 local C = require "budget.c"
+local refs = require "budget.refs"
+local view = require "budget.view"
 
 local M = { shapes = {} }
 local shapes = M.shapes
@@ -33,17 +35,7 @@ local function expr(label, eval, document)
   return setmetatable({ label = label, eval = eval, document = document, is_expr = true }, Expr)
 end
 
--- A reference as text: '206', or '{功能分类=206, 支出性质=项目支出}' with its keys in order.
-local function describe(ref)
-  if type(ref) ~= "table" then return tostring(ref) end
-  local keys = {}
-  for k in pairs(ref) do keys[#keys + 1] = k end
-  table.sort(keys)
-  local parts = {}
-  for _, k in ipairs(keys) do parts[#parts + 1] = string.format("%s=%s", k, tostring(ref[k])) end
-  return "{" .. table.concat(parts, ", ") .. "}"
-end
-
+local describe = refs.describe
 M.describe = describe
 
 -- total(ref [, label]): the total the cells give for a reference (nil: the main fact set).
@@ -128,65 +120,56 @@ local function compare(found, expected, grain)
   return found == expected
 end
 
--- equal(name, a, b [, opts]): a = b.
-function shapes.equal(name, a, b, opts)
-  a, b = as_expr(a), as_expr(b)
+-- A rule 'left op Σ right' between expressions, which the shapes below share: they differ in op
+-- and in what a breach is ('breach' gives the report of one, or nil).
+local function linear_rule(name, left, right, opts, op, breach)
+  left = as_expr(left)
+  local rs = {}
+  for i, r in ipairs(right) do rs[i] = as_expr(r) end
   local severity, grain, kind = options(opts)
+  local all = { left, table.unpack(rs) }
   return {
-    is_rule = true, name = name, severity = severity, kind = kind_of(kind, { a, b }),
-    linear = { op = "eq", left = { a }, right = { b }, grain = grain },
+    is_rule = true, name = name, severity = severity, kind = kind_of(kind, all),
+    linear = { op = op, left = { left }, right = rs, grain = grain },
     check = function(m, report)
-      if not m.base and any_misprinted(m, { a, b }) then return end
-      local found, expected = a.eval(m), b.eval(m)
-      if not compare(found, expected, grain) then
-        report { members = { a.label, b.label }, found = found, expected = expected }
-      end
+      if not m.base and any_misprinted(m, all) then return end
+      local sum = ZERO
+      for _, r in ipairs(rs) do sum = sum + r.eval(m) end
+      local v = breach(left, rs, left.eval(m), sum, grain)
+      if v then report(v) end
     end,
   }
+end
+
+-- equal(name, a, b [, opts]): a = b.
+function shapes.equal(name, a, b, opts)
+  return linear_rule(name, a, { b }, opts, "eq", function(l, rs, found, expected, grain)
+    if not compare(found, expected, grain) then
+      return { members = { l.label, rs[1].label }, found = found, expected = expected }
+    end
+  end)
 end
 
 -- sum_of(name, total, {parts}): total = Σ parts.
 function shapes.sum_of(name, total, parts, opts)
-  total = as_expr(total)
-  local ps = {}
-  for i, p in ipairs(parts) do ps[i] = as_expr(p) end
-  local severity, grain, kind = options(opts)
-  local all = { total, table.unpack(ps) }
-  return {
-    is_rule = true, name = name, severity = severity, kind = kind_of(kind, all),
-    linear = { op = "eq", left = { total }, right = ps, grain = grain },
-    check = function(m, report)
-      if not m.base and any_misprinted(m, all) then return end
-      local sum, labels = ZERO, {}
-      for i, p in ipairs(ps) do
-        sum = sum + p.eval(m)
-        labels[i] = p.label
-      end
-      local found = total.eval(m)
-      if not compare(found, sum, grain) then
-        report { members = { total.label, "Σ " .. table.concat(labels, " + ") }, found = found, expected = sum }
-      end
-    end,
-  }
+  return linear_rule(name, total, parts, opts, "eq", function(l, rs, found, sum, grain)
+    if not compare(found, sum, grain) then
+      local labels = {}
+      for i, p in ipairs(rs) do labels[i] = p.label end
+      return { members = { l.label, "Σ " .. table.concat(labels, " + ") }, found = found, expected = sum }
+    end
+  end)
 end
 
 -- at_most(name, a, b): a ≤ b.
 function shapes.at_most(name, a, b, opts)
-  a, b = as_expr(a), as_expr(b)
-  local severity, grain, kind = options(opts)
-  return {
-    is_rule = true, name = name, severity = severity, kind = kind_of(kind, { a, b }),
-    linear = { op = "le", left = { a }, right = { b }, grain = grain },
-    check = function(m, report)
-      if not m.base and any_misprinted(m, { a, b }) then return end
-      local found, limit = a.eval(m), b.eval(m)
-      if grain then found, limit = found:round(grain), limit:round(grain) end
-      if found > limit then
-        report { members = { a.label, b.label }, found = found, expected = limit,
-                 message = string.format("%s must not exceed %s", a.label, b.label) }
-      end
-    end,
-  }
+  return linear_rule(name, a, { b }, opts, "le", function(l, rs, found, limit, grain)
+    if grain then found, limit = found:round(grain), limit:round(grain) end
+    if found > limit then
+      return { members = { l.label, rs[1].label }, found = found, expected = limit,
+               message = string.format("%s must not exceed %s", l.label, rs[1].label) }
+    end
+  end)
 end
 
 -- Every stated row of view a, with its figure in column ca, equals the same row of view b in
@@ -241,10 +224,10 @@ local function against_base(name, a, opts, worse, message, op)
     linear = { op = op, left = { a }, right = {}, grain = grain, against_base = a },
     check = function(m, report)
       if not m.base then return end
-      local limit = limits[m.base]
+      local limit = limits[m.base.core]
       if limit == nil then
         limit = a.eval(m.base)
-        limits[m.base] = limit
+        limits[m.base.core] = limit
       end
       local found = a.eval(m)
       if grain then found, limit = found:round(grain), limit:round(grain) end
@@ -273,7 +256,7 @@ function shapes.nonnegative(name, opts)
     check = function(m, report)
       if m.ov and not m.ov:any_negative() then return end  -- the usual case, in one C call
       local base = m.base or m
-      local label = require("budget.scenario").cell_label
+      local label = refs.cell_label
       for _, set in ipairs(base.sets) do
         for _, c in ipairs(m:negatives(set.name)) do
           report { members = { set.name, label(base, set, c) }, found = c[#set.dims + 1], expected = ZERO,
@@ -305,11 +288,11 @@ local function from_cells(col) return not col.scalar and not col.stated end
 -- view_rules; the rules that compare stated figures between tables pass over a misprinted one.
 local misprint_cache = setmetatable({}, { __mode = "k" })
 function M.misprints(base)
-  local cached = misprint_cache[base]
+  local cached = misprint_cache[base.core]
   if cached then return cached end
   local out = {}
   for _, v in ipairs(base.views) do
-    local grid = require("budget.view").render(base, v, base)
+    local grid = view.render(base, v, base)
     local grain = view_grain(v)
     for b, gb in ipairs(grid.blocks) do
       local blk = v.blocks[b]
@@ -348,7 +331,7 @@ function M.misprints(base)
       end
     end
   end
-  misprint_cache[base] = out
+  misprint_cache[base.core] = out
   return out
 end
 
@@ -375,7 +358,7 @@ function shapes.view_rules(vname, opts)
       -- one finding a row, in the order of the table
       local keys = {}
       for key in pairs(mp) do keys[#keys + 1] = key end
-      local grid = require("budget.view").render(base, v, m)
+      local grid = view.render(base, v, m)
       local order = {}
       for b, gb in ipairs(grid.blocks) do
         for i, row in ipairs(gb.rows) do order[row.key] = order[row.key] or (b * 100000 + i) end

@@ -44,8 +44,9 @@ local SCRIPT_API = { "allocate", "clock", "fen", "is_money", "json", "load_strin
                      "version", "width" }
 
 -- The 'budget' a sandboxed script sees: SCRIPT_API, and load confined to 'allow' (resolved
--- dirs). A table of its own, with no metatable a script could follow back to the module.
-function M.budget_for(allow)
+-- dirs), its models bound to the run context 'ctx' when there is one. A table of its own, with
+-- no metatable a script could follow back to the module.
+function M.budget_for(allow, ctx)
   local dirs = {}
   for _, d in ipairs(allow or {}) do
     local r = C.realpath(d)
@@ -62,12 +63,16 @@ function M.budget_for(allow)
         .. "allow its directory with --allow DIR, or run a script you trust with --trusted", path,
         #dirs > 0 and table.concat(dirs, ", ") or "none"), 2)
     end
-    return C.load(path)
+    local m = C.load(path)
+    return ctx and ctx:bind(m) or m
   end
+  if ctx then api.load_string = function(...) return ctx:bind(C.load_string(...)) end end
   return setmetatable(api, { __metatable = false })
 end
 
--- A fresh environment: the safe globals, 'print' into out, and what 'extra' adds.
+-- A fresh environment: the safe globals, 'print' into out, and what 'extra' adds. With
+-- extra.context (a run context, engine/lua/run.lua), extra.model and whatever the script loads
+-- are that run's views, so that the scenarios made from them are the run's.
 function M.env(out, extra, opts)
   local env = setmetatable({}, (opts and opts.trusted) and { __index = _G } or M.SAFE_MT)
   env.print = function(...)
@@ -75,8 +80,19 @@ function M.env(out, extra, opts)
     for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
     out[#out + 1] = table.concat(parts, "\t") .. "\n"
   end
-  if not (opts and opts.trusted) then env.budget = M.budget_for(opts and opts.allow) end
-  for k, v in pairs(extra or {}) do env[k] = v end
+  local ctx = extra and extra.context
+  if not (opts and opts.trusted) then
+    env.budget = M.budget_for(opts and opts.allow, ctx)
+  elseif ctx then  -- the module itself, but with its loads bound to the run
+    env.budget = setmetatable({
+      load = function(...) return ctx:bind(C.load(...)) end,
+      load_string = function(...) return ctx:bind(C.load_string(...)) end,
+    }, { __index = C, __metatable = false })
+  end
+  for k, v in pairs(extra or {}) do
+    if k == "model" and ctx then v = ctx:bind(v) end
+    if k ~= "context" then env[k] = v end
+  end
   return env
 end
 

@@ -3,10 +3,16 @@
 -- reference (a code, a name, a path, or a table across dimensions) and move
 -- its total by exactly the amount asked, spread over the cells beneath it
 -- that are not held (engine/scenario.h). Errors name the script's line.
+-- Each operation records what it moved as it runs (engine/lua/steps.lua reads
+-- it); a scenario made from a run's view of a model (engine/lua/run.lua)
+-- belongs to that run. This module adds base:scenario(name) to the model.
 -- See LICENSE for copyright and license.
 
 local C = require "budget.c"
+local model = require "budget.model"
+local refs = require "budget.refs"
 local rules = require "budget.rules"
+local steps = require "budget.steps"
 
 local M = {}
 
@@ -21,25 +27,27 @@ local ONE = C.rate(1)
 -- The kinds of rule that judge a scenario: the document's stated figures describe the base.
 M.SCENARIO_KINDS = { identity = true, policy = true }
 
--- Every scenario made, so 'budget run' can judge them all.
-M.made = setmetatable({}, { __mode = "k" })
-M.order = {}
-
 -- {==================================================================
 -- Making and reading
 -- ===================================================================
 
 -- base:scenario(name): a new scenario on the model; costs nothing in proportion to its size.
--- A scenario keeps its operations in order (ops) and where it started (origin: nil for the
--- base, a layer on a parent, or a merge), so engine/lua/explain.lua can replay it step by step.
+-- A scenario keeps its operations in order (ops), each with the step of its overlay's journal
+-- that recorded its moves, and where it started (origin: nil for the base, a layer on a
+-- parent with the parent's overlay as it was then, or a merge). If the base is a run's view
+-- of the model (engine/lua/run.lua), the scenario is that run's.
 function M.new(base, name, parent)
   local s = setmetatable({
     base = base, name = name or "scenario", ov = parent and parent.ov:copy() or base.core:scenario(), ops = {},
-    origin = parent and { kind = "layer", parent = parent, n = #parent.ops } or nil,
+    origin = parent and { kind = "layer", parent = parent, n = #parent.ops, state = parent.ov:copy() } or nil,
   }, Scenario)
-  M.order[#M.order + 1] = s
-  M.made[s] = true
+  local ctx = base.context
+  if ctx then ctx:add(s) end
   return s
+end
+
+function model.Model:scenario(name)
+  return M.new(self, name)
 end
 
 -- s:scenario(name): a scenario on top of this one (its changes and holds, then more).
@@ -82,7 +90,7 @@ end
 -- Operations
 -- ===================================================================
 
-local describe = rules.describe
+local describe = refs.describe
 
 -- The status of a failed operation in words, raised at the script's line.
 local function refuse(s, status, what, ref, set, level)
@@ -127,12 +135,12 @@ local function frozen(ref)
 end
 
 -- Records an operation: what it was, the script line that asked for it, the fact sets it
--- touched and 'redo', which does it again on another overlay (explain.lua replays with it).
-local function step(s, op, ref, arg, delta, level, sets, redo)
+-- touched, and 'mark', the step of the overlay's journal that holds what it moved.
+local function step(s, op, ref, arg, delta, level, sets)
   local line, src = caller_line(level + 1)
   s.version = (s.version or 0) + 1
   s.ops[#s.ops + 1] = { op = op, ref = frozen(ref), arg = arg, delta = delta, line = line, source = src, sets = sets,
-                        redo = redo }
+                        mark = s.ov:mark() }
 end
 
 -- One change to one reference: resolves it, applies 'apply' to the overlay, records the step.
@@ -142,7 +150,7 @@ local function change(s, op, ref, arg, apply)
   local delta, status = apply(s.ov, set.index, sel)
   if not delta then refuse(s, status, op == "add" and "add to" or op, ref, set, 3) end
   if delta == true then delta = arg end  -- add answers true: it moved by the amount asked
-  step(s, op, ref, arg, delta, 3, { set }, function(ov) return apply(ov, set.index, sel) end)
+  step(s, op, ref, arg, delta, 3, { set })
   return delta
 end
 
@@ -184,9 +192,7 @@ function Scenario:transfer(from, to, amount)
   if not ok then
     refuse(self, status, "transfer", { from = describe(from), to = describe(to) }, fs, 2)
   end
-  step(self, "transfer", { from = from, to = to }, a, ZERO, 2, fs == ts and { fs } or { fs, ts }, function(ov)
-    return ov:transfer(fs.index, fsel, ts.index, tsel, a)
-  end)
+  step(self, "transfer", { from = from, to = to }, a, ZERO, 2, fs == ts and { fs } or { fs, ts })
   return a
 end
 
@@ -235,7 +241,7 @@ end
 local function set_held(s, ref, held)
   local holds = hold_sets(s, ref, 3)
   local n = hold_all(s.ov, holds, held)
-  step(s, held and "hold" or "release", ref, nil, ZERO, 3, {}, function(ov) return hold_all(ov, holds, held) end)
+  step(s, held and "hold" or "release", ref, nil, ZERO, 3, {})
   return n
 end
 
@@ -258,7 +264,7 @@ end
 -- ===================================================================
 
 local function is_scenario(x)
-  return type(x) == "table" and M.made[x] == true
+  return type(x) == "table" and debug.getmetatable(x) == Scenario
 end
 
 -- Did s, or a scenario beneath it, hold anything? Then a merge must carry holds too.
@@ -282,13 +288,12 @@ function M.merge(a, b, name)
   if not is_scenario(a) or not is_scenario(b) then
     error("budget.merge(a, b [, name]): a and b are scenarios", 2)
   end
-  if a.base ~= b.base then
+  if a.base.core ~= b.base.core then
     error(string.format("budget.merge: '%s' and '%s' are scenarios of different models", a.name, b.name), 2)
   end
   if name ~= nil and type(name) ~= "string" then error("budget.merge(a, b [, name]): name is a string", 2) end
   local base = a.base
-  local explain = require "budget.explain"
-  local shared = explain.ancestor(a, b)
+  local shared = steps.ancestor(a, b)
   local all = holds_anything(a) or holds_anything(b)  -- then every cell, for its hold; else the changed ones
   local ov = base.core:scenario()
   local conflicts, count = {}, 0
@@ -314,7 +319,7 @@ function M.merge(a, b, name)
       local function held(k) local c = sides[k][cell]; return c ~= nil and c.held end
       local va, vb, was = amount(1), amount(2), amount(3)
       local ca, cb = va ~= was, vb ~= was
-      local label = function() return set.name .. " " .. M.cell_label(base, set, any) end
+      local label = function() return set.name .. " " .. refs.cell_label(base, set, any) end
       if ca and cb and va ~= vb then
         conflict(string.format("%s: base %s, '%s' %s, '%s' %s", label(), tostring(any.base), a.name, tostring(va), b.name,
           tostring(vb)))
@@ -340,7 +345,7 @@ function M.merge(a, b, name)
   end
   local m = M.new(base, name or (a.name .. " + " .. b.name))
   m.ov = ov
-  m.origin = { kind = "merge", a = a, na = #a.ops, b = b, nb = #b.ops, state = ov:copy() }
+  m.origin = { kind = "merge", a = a, na = #a.ops, b = b, nb = #b.ops, state = ov:copy(), mark = ov:mark() }
   m.version = 1
   return m
 end
@@ -351,15 +356,7 @@ end
 -- What changed, and what it breaks
 -- ===================================================================
 
--- A cell's members, by the names a reader knows: '206 07 01 机构运行 / 一般公共预算 / 基本支出'.
-function M.cell_label(base, set, cell)
-  local parts = {}
-  for i, dn in ipairs(set.dims) do
-    local info = base.core:info(base.dim_by_name[dn].index, cell[i])
-    parts[i] = info.spaced ~= "" and (info.spaced .. " " .. info.name) or info.name
-  end
-  return table.concat(parts, " / ")
-end
+M.cell_label = refs.cell_label
 
 -- s:diff(): every changed cell, {set, ref, base, value, delta}, fact sets in model order.
 function Scenario:diff()
@@ -367,7 +364,7 @@ function Scenario:diff()
   for _, set in ipairs(self.base.sets) do
     for _, c in ipairs(self.ov:cells(set.index, true)) do
       local value = c[#set.dims + 1]
-      out[#out + 1] = { set = set.name, ref = M.cell_label(self.base, set, c), base = c.base, value = value,
+      out[#out + 1] = { set = set.name, ref = refs.cell_label(self.base, set, c), base = c.base, value = value,
                         delta = value - c.base, held = c.held }
     end
   end
@@ -386,11 +383,10 @@ function Scenario:violations()
 end
 
 -- s:steps(): the operations in order, its layers' first, each {op, ref, arg, delta, line, layer,
--- moves}: how much it moved each 类 and 款 total and the grand total (engine/lua/explain.lua).
+-- moves}: how much it moved each 类 and 款 total and the grand total (engine/lua/steps.lua).
 function Scenario:steps()
-  local explain = require "budget.explain"
   local out = {}
-  for i, st in ipairs(explain.explain(self, true).steps) do out[i] = explain.step_copy(st) end
+  for i, st in ipairs(steps.explain(self, true).steps) do out[i] = steps.step_copy(st) end
   return out
 end
 
@@ -398,7 +394,7 @@ end
 -- each {name, moves}: its share of the scenario's change.
 function Scenario:layers()
   local out = {}
-  for i, l in ipairs(require("budget.explain").explain(self, true).layers) do
+  for i, l in ipairs(steps.explain(self, true).layers) do
     local moves = {}
     for k, m in ipairs(l.moves) do
       local rows = {}
@@ -410,15 +406,13 @@ function Scenario:layers()
   return out
 end
 
--- Where reports go: io.write, or what 'budget run' sets so a failed run prints nothing; and
--- whether they carry each step's waterfall ('budget run --explain').
-M.write = function(text) io.write(text) end
-
--- s:report([format]): prints the scenario's totals, changes and violations.
+-- s:report([format]): hands the scenario to its run's reporter, which the command chose (print
+-- it, gather it for one page, or nothing: a batch's output is its rows). The domain writes
+-- nothing itself. A scenario of no run has nowhere to report to.
 function Scenario:report(fmt)
-  if fmt == nil and M.format == "html" then return end  -- 'budget run --format html' makes one page of them all
-  local report = require "budget.report"
-  M.write(report.scenario(self, fmt or M.format or "table", M.explain))
+  local ctx = self.base.context
+  if not ctx then error("s:report(): this scenario belongs to no run that prints (load the model with budget.load)", 2) end
+  if ctx.report then ctx.report(self, fmt) end
 end
 
 -- }==================================================================

@@ -5,6 +5,8 @@
 -- See LICENSE for copyright and license.
 
 local C = require "budget.c"
+local refs = require "budget.refs"
+local classes = require "budget.classes"
 
 local M = {}
 
@@ -101,7 +103,7 @@ function M.define(m, decl, src, file)
     name = decl.name, line = decl.line, number = spec.number, title = spec.title or decl.name,
     unit = spec.unit or "元", decimals = spec.decimals, blocks = {}, note = spec.note,
   }
-  if not require("budget.model").UNIT_SUFFIX[v.unit] then
+  if not refs.UNIT_SUFFIX[v.unit] then
     fail(file, decl.line, "view \"%s\": unit must be 元, 万元 or 亿元", decl.name)
   end
   if v.decimals == nil then v.decimals = v.unit == "元" and 0 or 2 end
@@ -109,7 +111,7 @@ function M.define(m, decl, src, file)
     v.blocks[i] = define_block(m, b, spec, file, decl.line, decl.name)
   end
   -- stated figures, parsed now so a malformed one fails at load with its line
-  local amount_in = require("budget.model").amount_in
+  local amount_in = refs.amount_in
   for _, blk in ipairs(v.blocks) do
     if blk.stated then
       local parsed = {}
@@ -256,8 +258,7 @@ end
 
 -- The name of a 类 the model does not have (a row the document prints blank, 一、一般公共服务支出).
 local function class_name(code)
-  local ok, classes = pcall(require, "budget.import.classes")
-  if ok and type(classes) == "table" then
+  do
     for _, c in ipairs(classes) do if c[1] == code then return c[2] end end
   end
 end

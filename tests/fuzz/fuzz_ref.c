@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hier.h"
+#include "core/hier.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

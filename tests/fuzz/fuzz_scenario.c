@@ -55,7 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       char *text;
       size_t len;
       (void)budget_result_total(r, i, NULL, &fen);
-      for (k = 0; k < budget_result_violations(r, i); k++) {
+      size_t nv = 0;
+      require(budget_result_violations(r, i, &nv) == BUDGET_OK);
+      for (k = 0; k < nv; k++) {
         budget_violation v;
         require(budget_result_violation(r, i, k, &v) == BUDGET_OK);
       }

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "lauxlib.h"
-#include "lbudget.h"
+#include "bind/lbind.h"
 #include "lua.h"
 #include "lualib.h"
 

@@ -350,20 +350,8 @@ local function read(src, found)
   return T
 end
 
--- The function (or economic) members of the coded tables, in the order they first print them.
-local function members(T, keys)
-  local order, names = {}, {}
-  for _, key in ipairs(keys) do
-    for _, r in ipairs(T[key] and T[key].rows or {}) do
-      if not names[r.code] then
-        names[r.code] = r.name
-        order[#order + 1] = r.code
-      end
-    end
-  end
-  table.sort(order)
-  return order, names
-end
+-- The function (or economic) members of the coded tables, by code.
+local members = W.members
 
 local function write_dimension(o, name, levels, codes, names)
   o:add("dimension %s {", q(name))

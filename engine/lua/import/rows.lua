@@ -423,7 +423,7 @@ local function strip_marker(label) return lpeg.match(unmarked, (label:gsub("%s",
 
 -- The 类 code a right-side label names: its name as the document's function tables print it,
 -- an earlier year's name for it, or the start of one (a label wrapped onto the next line).
-local standard = require "budget.import.classes"
+local standard = require "budget.classes"
 local function class_of(classes, bare)
   if classes[bare] then return classes[bare] end
   for _, c in ipairs(standard) do

@@ -66,23 +66,25 @@ end
 -- Deriving the cells
 -- ===================================================================
 
--- The function classification: every coded row of the function tables, in the order of the spending table.
-local function function_codes(doc)
-  local order, seen = {}, {}
-  for _, key in ipairs { "T3", "T2", "T5", "T6", "T6b" } do
-    local t = doc.T[key]
-    if t then
-      for _, r in ipairs(t.rows) do
-        if not seen[r.code] then
-          seen[r.code] = r.name
-          order[#order + 1] = r.code
-        end
+-- The members of the coded tables T[keys...]: their codes by code, and the name each first prints.
+-- (engine/lua/import/jiangsu.lua's builder uses it too.)
+function M.members(T, keys)
+  local order, names = {}, {}
+  for _, key in ipairs(keys) do
+    for _, r in ipairs(T[key] and T[key].rows or {}) do
+      if not names[r.code] then
+        names[r.code] = r.name
+        order[#order + 1] = r.code
       end
     end
   end
-  table.sort(order, function(a, b)  -- document order within the spending table, others by code
-    return a < b
-  end)
+  table.sort(order)
+  return order, names
+end
+
+-- The function classification: every coded row of the function tables, in the order of the spending table.
+local function function_codes(doc)
+  local order, seen = M.members(doc.T, { "T3", "T2", "T5", "T6", "T6b" })
   local positions = {}
   for i, r in ipairs(doc.T.T3.rows) do positions[r.code] = i end
   table.sort(order, function(a, b)

@@ -1,0 +1,83 @@
+/*
+** engine/host/batch.h
+** Batch runs: one scenario script over many parameter points, on worker
+** threads, each with its own Lua state over one shared, read-only model; the
+** results come back in the order of the points, whatever the number of workers.
+** See LICENSE for copyright and license.
+*/
+#ifndef BATCH_H
+#define BATCH_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/mem.h"
+#include "core/model.h"
+#include "core/status.h"
+#include "lua.h"
+#include "worker.h"
+
+typedef struct batch batch;
+
+typedef struct batch_spec {
+  const char *script_path;            /* the scenario script */
+  const char *model_path;             /* the model file, read again by each worker over 'core' */
+  const model *core;                  /* the shared model, borrowed, read-only while the batch runs */
+  lua_CFunction open;                 /* what each worker's state opens as 'budget' (luaopen_budget) */
+  const char *const *names;           /* parameter names */
+  size_t nnames;
+  const char *const *values;          /* npoints × nnames parameter values, point by point */
+  size_t npoints;
+  size_t first;                       /* the number of the first point (a shard starts past 0) */
+  const char *format;                  /* "csv" or "jsonl": how the workers write rows */
+  size_t jobs;                        /* worker threads, >= 1 */
+  size_t mem_limit;                   /* bytes each worker's Lua state may hold; 0: no limit */
+  volatile sig_atomic_t *interrupted; /* set by the caller's signal handler; may be NULL */
+} batch_spec;
+
+/* One point's outcome, borrowed until the next batch_next or batch_free. */
+typedef struct batch_result {
+  size_t point;        /* its number */
+  const char *rows;    /* its output rows, each ending in a newline */
+  size_t rows_len;
+  const char *header;  /* the column names its rows have */
+  size_t header_len;
+  int flags;           /* WORKER_FAILED, WORKER_VIOLATIONS (engine/host/worker.h) */
+} batch_result;
+
+/*
+** Starts spec->jobs workers, each with its own Lua state made with A (borrowed:
+** it must outlive the batch). The strings of 'spec' are copied, so they need not
+** outlive the call; 'core' and the 'interrupted' flag are borrowed and must
+** outlive the batch. EINVAL for jobs 0 or no script_path, model_path or open;
+** EOVERFLOW for too many values; ENOMEM, also when a thread cannot be started.
+** On failure *out is untouched and nothing is left running or allocated. A
+** worker that cannot load the script or the model is not a failure here:
+** batch_next returns ESCRIPT for it, with the message in batch_errmsg. The
+** caller owns *out and frees it with batch_free.
+*/
+budget_status batch_start(const mem_allocator *A, const batch_spec *spec, batch **out);
+
+/*
+** Waits for the next point in order. BUDGET_OK with *done false and *r filled;
+** *done true when every point is out, or the batch was interrupted or stopped
+** (then batch_interrupted says so), or every worker stopped before this point;
+** *r is untouched then. ESCRIPT if a worker failed to start, with the message in
+** batch_errmsg: *r and *done are untouched and the workers are told to stop.
+*/
+budget_status batch_next(batch *b, batch_result *r, bool *done);
+
+/* True if the batch ended because 'interrupted' was set. */
+bool batch_interrupted(const batch *b);
+
+/* The message of a failed worker ("" when none failed); borrowed, valid until batch_free. */
+const char *batch_errmsg(const batch *b);
+
+/* How many points are done (in any order): for progress. */
+size_t batch_done(const batch *b);
+
+/* Stops the workers (they finish the point they are on), joins them, frees everything; NULL is a no-op. */
+void batch_free(batch *b);
+
+#endif

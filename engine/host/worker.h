@@ -1,0 +1,62 @@
+/*
+** engine/host/worker.h
+** One batch worker: a Lua state that has loaded the scenario script and the
+** model once (require('budget.batch').worker) and then runs point after point.
+** The protocol between engine/host/batch.c and engine/lua/batch.lua.
+** See LICENSE for copyright and license.
+*/
+#ifndef HOST_WORKER_H
+#define HOST_WORKER_H
+
+#include <stddef.h>
+
+#include "core/model.h"
+#include "script.h"
+
+/* What a point's outcome says beyond its rows (bits of worker_point.flags). */
+enum {
+  WORKER_FAILED = 1,     /* the point failed: its row says why */
+  WORKER_VIOLATIONS = 2  /* the point breaks rules of severity error */
+};
+
+/* What a worker is made from; everything is borrowed for the call. */
+typedef struct worker_setup {
+  const char *script_path;      /* the scenario script */
+  const char *model_path;       /* the model file, read again over 'core' */
+  const model *core;            /* the shared model, which must outlive the worker and not change */
+  const char *const *names;     /* parameter names */
+  size_t nnames;
+  const char *format;           /* "csv" or "jsonl": how rows are written */
+} worker_setup;
+
+/* One point: what goes in, and what comes out. */
+typedef struct worker_point {
+  size_t number;                /* in: the point's number */
+  const char *const *values;    /* in: its parameter values, one per name */
+  size_t nvalues;
+  char *rows, *header;          /* out: copies made with the state's allocator; free with worker_point_free */
+  size_t rows_len, header_len;
+  int flags;                    /* out: WORKER_FAILED, WORKER_VIOLATIONS */
+} worker_point;
+
+/*
+** Makes s a worker as 'setup' says. setup and its strings are borrowed for the
+** call; setup->core is kept by the state and must outlive s. ESCRIPT (message
+** in script_errmsg), ENOMEM or ELIMIT on failure, and then s may be part set up
+** (modules loaded, no point function): free it rather than run points on it.
+*/
+budget_status worker_init(script *s, const worker_setup *setup);
+
+/*
+** Runs one point on a worker. On success p's outputs are set and owned by the
+** caller (worker_point_free); on failure they are untouched and the message is
+** in script_errmsg. ESCRIPT, ENOMEM or ELIMIT. The inputs are borrowed for the
+** call. Outputs already in p are overwritten, not freed.
+*/
+budget_status worker_run(script *s, worker_point *p);
+
+/* Frees what worker_run put in p (allocated with A, the state's allocator); the inputs are not touched. The
+** outputs must be NULL or worker_run's; they become NULL and 0, so a second call is a no-op. */
+void worker_point_free(const mem_allocator *A, worker_point *p);
+
+#endif
