@@ -268,6 +268,14 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/gen
 	@BUILD=$(BUILD) lua5.4 bench/run.lua
 
+# What explaining a scenario costs (bench/explain.lua): 'budget run' with and without --explain on
+# a generated model of BENCH_LEAVES (100,000) leaves and three whole-set cuts; BEFORE=path/to/budget
+# measures another commit's command beside this one. Prints figures, never fails on a time.
+.PHONY: bench-explain
+bench-explain: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/gen
+	@BUILD=$(BUILD) lua5.4 bench/explain.lua
+
 # 'budget import' (bench/import.lua): every PDF of BUDGET_DOCS (../shared/data/docs) whole process
 # with its pages, against the target of a 30-page PDF under 0.5 s; the time against a document's
 # rows at 1, 2, 4, 8 and 16 times them (bench/import_synth.lua); the read and find-tables stages

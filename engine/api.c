@@ -23,7 +23,6 @@ struct budget_engine {
   lua_State *L;
   budget_options opts;
   int opts_ref;       /* the sandbox options as a Lua table */
-  char errmsg[4096];
 };
 
 struct budget_model {
@@ -103,11 +102,9 @@ static char *handout_new(budget_engine *e, size_t len) {
 ** Calling engine/lua/api.lua: everything inside one protected call
 ** =================================================================== */
 
+/* The engine's message is its state's (engine/host/script.h): one buffer, whoever failed. */
 static void set_err(budget_engine *e, const char *msg) {
-  size_t n = strlen(msg);
-  if (n >= sizeof e->errmsg) n = sizeof e->errmsg - 1;
-  memcpy(e->errmsg, msg, n);
-  e->errmsg[n] = '\0';
+  script_set_errmsg(e->s, msg);
 }
 
 /* One argument of a call, pushed inside the protected call. */
@@ -181,7 +178,7 @@ static int call_body(lua_State *L) {
     return 0;
   }
   lua_pop(L, 2);
-  c->e->errmsg[0] = '\0';
+  set_err(c->e, "");
   c->rc = c->take ? c->take(L, c) : BUDGET_OK;
   return 0;
 }
@@ -189,12 +186,12 @@ static int call_body(lua_State *L) {
 static budget_status call_api(api_call *c) {
   budget_engine *e = c->e;
   budget_status rc = script_pcall(e->s, call_body, c);
-  if (rc) {  /* an error no api.lua function caught: memory, a limit, a bug */
-    set_err(e, script_errmsg(e->s));
+  if (rc) {  /* an error no api.lua function caught: memory, a limit, a bug (script_pcall kept the message) */
+    if (script_errmsg(e->s)[0] == '\0') set_err(e, status_str(rc));
     return rc;
   }
   script_settle(e->s);
-  if (c->rc && e->errmsg[0] == '\0') set_err(e, status_str(c->rc));
+  if (c->rc && script_errmsg(e->s)[0] == '\0') set_err(e, status_str(c->rc));
   return c->rc;
 }
 
@@ -273,7 +270,7 @@ void budget_engine_free(budget_engine *e) {
 }
 
 const char *budget_errmsg(const budget_engine *e) {
-  return e ? e->errmsg : "no engine";
+  return e ? script_errmsg(e->s) : "no engine";
 }
 
 /* }================================================================== */

@@ -116,10 +116,10 @@ if cc then fail("the C includes have a cycle: %s", table.concat(cc, " → ")) en
 -- Lua: domain → report/, import/ → commands
 -- ===================================================================
 
--- A module's layer, from its name. The domain is ordered too (refs and classes at the bottom,
--- view, rules, model, steps, scenario, run): each may require only those below it.
+-- A module's layer, from its name. The domain is ordered too, bottom up: each module may require
+-- only those before it in DOMAIN.
 local DOMAIN = { "budget.classes", "budget.refs", "budget.run", "budget.view", "budget.rules", "budget.model",
-                 "budget.steps", "budget.scenario" }
+                 "budget.loader", "budget.steps", "budget.scenario" }
 local DOMAIN_RANK = {}
 for i, n in ipairs(DOMAIN) do DOMAIN_RANK[n] = i end
 local L_RANK = { c = 0, domain = 1, report = 2, import = 2, command = 3 }

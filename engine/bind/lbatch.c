@@ -90,7 +90,7 @@ static int l_batch_start(lua_State *L) {
   spec.jobs = (size_t)luaL_optinteger(L, -1, 1);
   lua_getfield(L, 1, "mem_limit");
   spec.mem_limit = (size_t)luaL_optinteger(L, -1, 0);
-  luaL_argcheck(L, spec.jobs >= 1 && spec.jobs <= 256, 1, "jobs from 1 to 256");
+  luaL_argcheck(L, spec.jobs >= 1 && spec.jobs <= BATCH_MAX_JOBS, 1, "jobs from 1 to 256");
   spec.names = names;
   spec.nnames = nnames;
   spec.values = values;

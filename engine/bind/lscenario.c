@@ -47,7 +47,8 @@ static const char *status_name(budget_status rc) {
   }
 }
 
-/* Pushes true, or nil and the status name. [-0, +1|2, m] */
+/* Pushes true, or nil, the status's name (the word scenario.lua words the refusal by) and the
+** status: the binding's convention for a failure the caller is to handle (engine/bind/lbind.h). [-0, +1|3, m] */
 static int result(lua_State *L, budget_status rc) {
   if (rc == BUDGET_OK) {
     lua_pushboolean(L, 1);
@@ -55,7 +56,8 @@ static int result(lua_State *L, budget_status rc) {
   }
   lua_pushnil(L);
   lua_pushstring(L, status_name(rc));
-  return 2;
+  lua_pushinteger(L, rc);
+  return 3;
 }
 
 /* Pushes a new overlay userdata for 'sc', whose user value is the core at 'core_idx'. */
@@ -117,7 +119,7 @@ static int l_ov_total(lua_State *L) {
   return 1;
 }
 
-/* overlay:add(set, sel, delta) → true | nil, status [-0, +1|2, v] */
+/* overlay:add(set, sel, delta) → true | nil, word, status [-0, +1|3, v] */
 static int l_ov_add(lua_State *L) {
   size_t set;
   hier_id sel[FACTS_MAX_DIMS];
@@ -125,7 +127,7 @@ static int l_ov_add(lua_State *L) {
   return result(L, scenario_add(s, set, sel, lbind_checkmoney(L, 4)));
 }
 
-/* overlay:set(set, sel, value) → delta | nil, status [-0, +1|2, v] */
+/* overlay:set(set, sel, value) → delta | nil, word, status [-0, +1|3, v] */
 static int l_ov_set(lua_State *L) {
   size_t set;
   hier_id sel[FACTS_MAX_DIMS];
@@ -140,7 +142,7 @@ static int l_ov_set(lua_State *L) {
 
 static const char *const round_modes[] = {"half_away", "half_even", "trunc", "floor", "ceil", NULL};
 
-/* overlay:scale(set, sel, factor [, mode]) → delta, the money context's flags | nil, status [-0, +2, v] */
+/* overlay:scale(set, sel, factor [, mode]) → delta, the money context's flags | nil, word, status [-0, +2|3, v] */
 static int l_ov_scale(lua_State *L) {
   size_t set;
   hier_id sel[FACTS_MAX_DIMS];
@@ -158,7 +160,7 @@ static int l_ov_scale(lua_State *L) {
   return 2;
 }
 
-/* overlay:transfer(from_set, from_sel, to_set, to_sel, amount) → true | nil, status [-0, +1|2, v] */
+/* overlay:transfer(from_set, from_sel, to_set, to_sel, amount) → true | nil, word, status [-0, +1|3, v] */
 static int l_ov_transfer(lua_State *L) {
   scenario *s = checkoverlay(L);
   size_t fs, ts;
@@ -180,7 +182,7 @@ static int l_ov_hold(lua_State *L) {
   return 1;
 }
 
-/* overlay:put(set, cell, value, held) → true | nil, status: one cell as it is in another scenario [-0, +1|2, v] */
+/* overlay:put(set, cell, value, held) → true | nil, word, status: one cell as it is in another scenario [-0, +1|3, v] */
 static int l_ov_put(lua_State *L) {
   scenario *s = checkoverlay(L);
   size_t set;

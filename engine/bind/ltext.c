@@ -57,11 +57,9 @@ static int l_width(lua_State *L) {
 void lbind_open_text(lua_State *L) {
   locale_t *loc = lua_newuserdatauv(L, sizeof *loc, 0);
   *loc = (locale_t)0;
-  if (luaL_newmetatable(L, LOCALE_MT)) {
-    lua_pushcfunction(L, l_locale_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  static const luaL_Reg meta[] = {{"__gc", l_locale_gc}, {NULL, NULL}};
+  lbind_newclass(L, LOCALE_MT, meta, NULL);
+  luaL_setmetatable(L, LOCALE_MT);
   *loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
   lua_pushcclosure(L, l_width, 1);
   lua_setfield(L, -2, "width");

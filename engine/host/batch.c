@@ -105,11 +105,12 @@ budget_status batch_start(const mem_allocator *A, const batch_spec *spec, batch 
   batch *b;
   size_t i, nvalues, total;
   budget_status rc;
-  if (spec->jobs == 0 || spec->script_path == NULL || spec->model_path == NULL || spec->open == NULL)
+  if (spec->jobs == 0 || spec->jobs > BATCH_MAX_JOBS || spec->script_path == NULL || spec->model_path == NULL ||
+      spec->open == NULL)
     return BUDGET_EINVAL;
-  if (__builtin_mul_overflow(spec->npoints, spec->nnames, &nvalues) || __builtin_add_overflow(nvalues, spec->nnames + 2, &total))
-    return BUDGET_EOVERFLOW;
-  total += 1;  /* the format */
+  if (__builtin_mul_overflow(spec->npoints, spec->nnames, &nvalues) ||
+      __builtin_add_overflow(nvalues, spec->nnames, &total) || __builtin_add_overflow(total, 3, &total))
+    return BUDGET_EOVERFLOW;  /* the values, the names, the script, the model and the format */
   if ((rc = mem_zarray(A, 1, sizeof *b, (void **)&b)) != BUDGET_OK) return rc;
   b->A = A;
   b->spec = *spec;
@@ -184,6 +185,10 @@ budget_status batch_next(batch *b, batch_result *r, bool *done) {
       return BUDGET_OK;
     }
     if (atomic_load(&b->live) == 0 && !atomic_load_explicit(&sl->ready, memory_order_acquire)) {
+      if (atomic_load(&b->failed)) {  /* a worker sets 'failed' before it leaves: look again */
+        atomic_store(&b->stop, 1);
+        return BUDGET_ESCRIPT;
+      }
       *done = true;  /* every worker has stopped, and this point was never run */
       return BUDGET_OK;
     }

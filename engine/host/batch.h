@@ -20,6 +20,9 @@
 
 typedef struct batch batch;
 
+/* The most worker threads a batch may have. */
+#define BATCH_MAX_JOBS 256
+
 typedef struct batch_spec {
   const char *script_path;            /* the scenario script */
   const char *model_path;             /* the model file, read again by each worker over 'core' */
@@ -31,7 +34,7 @@ typedef struct batch_spec {
   size_t npoints;
   size_t first;                       /* the number of the first point (a shard starts past 0) */
   const char *format;                  /* "csv" or "jsonl": how the workers write rows */
-  size_t jobs;                        /* worker threads, >= 1 */
+  size_t jobs;                        /* worker threads, 1 to BATCH_MAX_JOBS */
   size_t mem_limit;                   /* bytes each worker's Lua state may hold; 0: no limit */
   volatile sig_atomic_t *interrupted; /* set by the caller's signal handler; may be NULL */
 } batch_spec;
@@ -39,7 +42,7 @@ typedef struct batch_spec {
 /* One point's outcome, borrowed until the next batch_next or batch_free. */
 typedef struct batch_result {
   size_t point;        /* its number */
-  const char *rows;    /* its output rows, each ending in a newline */
+  const char *rows;    /* its output rows, each ending in a newline; a failed point's: the message */
   size_t rows_len;
   const char *header;  /* the column names its rows have */
   size_t header_len;
@@ -50,7 +53,8 @@ typedef struct batch_result {
 ** Starts spec->jobs workers, each with its own Lua state made with A (borrowed:
 ** it must outlive the batch). The strings of 'spec' are copied, so they need not
 ** outlive the call; 'core' and the 'interrupted' flag are borrowed and must
-** outlive the batch. EINVAL for jobs 0 or no script_path, model_path or open;
+** outlive the batch. EINVAL for jobs 0 or over BATCH_MAX_JOBS, or no script_path, model_path
+** or open;
 ** EOVERFLOW for too many values; ENOMEM, also when a thread cannot be started.
 ** On failure *out is untouched and nothing is left running or allocated. A
 ** worker that cannot load the script or the model is not a failure here:

@@ -21,7 +21,7 @@ struct script {
   lua_CFunction open; /* the binding's opener, run as the global 'budget' */
   int top;            /* the stack's height before the last script_pcall */
   bool hit_limit;     /* the last allocation failure was the cap, not the system */
-  char err[1024];
+  char err[4096];     /* the last failure's message: the C API's too (budget_errmsg) */
 };
 
 /* lua_Alloc over the engine's allocator, counting bytes against the cap. */
@@ -104,6 +104,8 @@ static int open_libs(lua_State *L) {
   script *s = lua_touserdata(L, 1);
   lua_pushlightuserdata(L, (void *)(size_t)s->A);  /* cast: the bindings only allocate through it */
   lua_rawsetp(L, LUA_REGISTRYINDEX, &script_alloc_key);
+  lua_pushboolean(L, 0);  /* the interrupt flag's slot, made now so that setting it later allocates nothing */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &script_interrupt_key);
   luaL_openlibs(L);
   luaL_requiref(L, "budget", s->open, 1);
   lua_pushlightuserdata(L, s);
@@ -169,7 +171,10 @@ budget_status script_pcall(script *s, lua_CFunction body, void *ud) {
   int status;
   s->top = lua_gettop(L);
   s->hit_limit = false;
-  if (!lua_checkstack(L, 3)) return BUDGET_ENOMEM;
+  if (!lua_checkstack(L, 3)) {
+    script_set_errmsg(s, status_str(BUDGET_ENOMEM));
+    return BUDGET_ENOMEM;
+  }
   lua_pushcfunction(L, msghandler);
   lua_pushcfunction(L, body);
   lua_pushlightuserdata(L, ud);
@@ -215,6 +220,8 @@ budget_status script_eval(script *s, const char *name, const char *code, size_t 
 }
 
 void script_set_interrupt(script *s, volatile sig_atomic_t *flag) {
+  /* outside a protected call, and safe there: the slot exists (open_libs), so this replaces a
+     value and allocates nothing, and a light userdata is no object to collect */
   lua_pushlightuserdata(s->L, (void *)(size_t)flag);  /* the binding only reads it */
   lua_rawsetp(s->L, LUA_REGISTRYINDEX, &script_interrupt_key);
 }

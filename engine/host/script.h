@@ -39,8 +39,7 @@ void script_free(script *s);
 ** next call on s. BUDGET_OK; ENOMEM or ELIMIT (the cap) when memory ran out;
 ** ESCRIPT for any other error, with the message and traceback in
 ** script_errmsg. On failure the stack is as it was before the call. 'ud' is
-** borrowed for the call. ENOMEM when the stack cannot grow sets no message:
-** script_errmsg then still holds the previous one.
+** borrowed for the call. Every failure leaves its message in script_errmsg.
 */
 budget_status script_pcall(script *s, lua_CFunction body, void *ud);
 
@@ -55,7 +54,8 @@ void script_settle(script *s);
 budget_status script_eval(script *s, const char *name, const char *code, size_t len, char *out, size_t size);
 
 /* Keeps a pointer to the host's SIGINT flag where the binding finds it (NULL to forget it): borrowed, it must
-** outlive s or be forgotten. It writes the registry outside a protected call, so call it from the host only. */
+** outlive s or be forgotten. It needs no protected call: the registry slot was made with the state, so
+** this replaces a value and allocates nothing. */
 void script_set_interrupt(script *s, volatile sig_atomic_t *flag);
 
 /* The state, borrowed and owned by s: for the C API's calls inside script_pcall. */

@@ -1,6 +1,6 @@
 -- engine/lua/batch.lua
 -- 'budget batch': one scenario script over the points of its parameters, on
--- worker threads (engine/batch.c), each with its own Lua state over the one
+-- worker threads (engine/host/batch.c), each with its own Lua state over the one
 -- model the command loaded. Every scenario the script records with
 -- budget.emit(s, {column = value}) is a row; rows come out in the order of the
 -- points, so the output is the same for any number of workers, and the shards
@@ -185,13 +185,13 @@ end
 -- A worker: runs points in its own Lua state
 -- ===================================================================
 
--- Called by engine/script.c in a worker thread's state: loads the model over the shared core
+-- Called by engine/host/worker.c in a worker thread's state: loads the model over the shared core
 -- and the script once, and returns the function that runs one point:
 -- f(point, value...) → rows, header, flags (1: failed; 2: error-severity violations).
 function M.worker(script_path, model_path, core_ptr, names, format)
-  local model = require "budget.model"
+  local loader = require "budget.loader"
   local run = require "budget.run"
-  local base = model.load(model_path, { core = C.core_borrow(core_ptr) })
+  local base = loader.load(model_path, { core = C.core_borrow(core_ptr) })
   local f = assert(io.open(script_path, "rb"))
   local src = f:read("a")
   f:close()

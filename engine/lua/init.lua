@@ -7,12 +7,12 @@
 
 return function(budget)
   package.loaded["budget.c"] = budget  -- the engine's other modules reach the C types here
-  local model = require "budget.model"
+  local loader = require "budget.loader"
   local scenario = require "budget.scenario"
   local printing = require("budget.run").new { report = function(s, fmt)
     io.write(require("budget.report.html").report(s, fmt or "table"))
   end }
-  budget.load = function(...) return printing:bind(model.load(...)) end
-  budget.load_string = function(...) return printing:bind(model.load_string(...)) end
+  budget.load = function(...) return printing:bind(loader.load(...)) end
+  budget.load_string = function(...) return printing:bind(loader.load_string(...)) end
   budget.merge = scenario.merge
 end

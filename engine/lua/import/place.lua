@@ -14,6 +14,7 @@ local M = {}
 
 local ZERO = C.fen(0)
 local fail = require("budget.import.source").fail
+local templates = require "budget.import.templates"
 
 local function colnames(t)
   if not t.colnames then
@@ -485,7 +486,7 @@ end
 
 -- }==================================================================
 
-local FISCAL = { T5 = "一般公共预算", T6 = "政府性基金", T6b = "国有资本经营预算" }
+local FISCAL = templates.FISCAL
 M.FISCAL = FISCAL
 
 -- The economic line of table 7 that a 三公 line is: found by its name, since some documents

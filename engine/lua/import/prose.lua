@@ -202,8 +202,6 @@ end
 -- The facts: cells derived from the tables, never invented
 -- ===================================================================
 
-local FISCAL = { T5 = "一般公共预算", T6 = "政府性基金", T6b = "国有资本经营预算" }
-
 M.read_prose = read_prose
 M.read_units = read_units
 M.read_projects = read_projects

@@ -15,6 +15,10 @@ local M = {}
 -- codes of a coded table classify), 'contains' (words the title must also have). Of the
 -- kinds a title fits, the one that names the most of it wins.
 
+-- The Shanghai template's fiscal tables (each one fund's spending by function) and the 资金来源
+-- each gives: the placing, the prose and the build stages read it here.
+M.FISCAL = { T5 = "一般公共预算", T6 = "政府性基金", T6b = "国有资本经营预算" }
+
 local SPENDING = { "合计", "基本支出", "项目支出", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出" }
 
 M.shanghai = {

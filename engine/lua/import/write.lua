@@ -11,6 +11,7 @@ local C = require "budget.c"
 local sangong_line = require("budget.import.place").sangong_line
 local economic = require "budget.import.economic"
 local lex = require "budget.import.lex"
+local templates = require "budget.import.templates"
 
 local M = {}
 
@@ -349,7 +350,7 @@ local function write_scalars(o, doc)
 end
 
 
-local FILTER = { T5 = "一般公共预算", T6 = "政府性基金", T6b = "国有资本经营预算" }
+local FILTER = templates.FISCAL
 
 local function view_name(t) return (t.title:gsub("^%d%d%d%d年", ""):gsub("^度", "")) end
 
