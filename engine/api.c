@@ -348,25 +348,26 @@ budget_status budget_model_check(budget_model *m, size_t *violations) {
 ** Running scripts and reading results
 ** =================================================================== */
 
-/* The scenarios a run made (the array on top): their names copied out, the array kept. */
+/*
+** The scenarios a run made (the plain array on top, made by api.lua): their names copied out,
+** the array kept. Raw reads only, so no metamethod runs here; r->n is set as soon as r->sc is
+** made, so that budget_result_free frees what is there whatever stops this midway (a raise
+** of memory jumps out of it).
+*/
 static budget_status take_run(lua_State *L, api_call *c) {
   budget_result *r = c->out;
   budget_engine *e = r->e;
-  size_t i, n = (size_t)luaL_len(L, -1);
+  size_t i, n = lua_rawlen(L, -1);
   if ((r->sc = zalloc(e, n + 1, sizeof *r->sc)) == NULL) return BUDGET_ENOMEM;
+  r->n = n;
   for (i = 0; i < n; i++) {
-    lua_geti(L, -1, (lua_Integer)i + 1);
-    lua_getfield(L, -1, "name");
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    lua_pushliteral(L, "name");
+    lua_rawget(L, -2);
     r->sc[i].name = dup(e, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "");
     lua_pop(L, 2);
-    if (r->sc[i].name == NULL) {  /* a result with a name missing would hand NULL to the caller */
-      while (i-- > 0) free_str(e, r->sc[i].name);
-      zfree(e, r->sc, n + 1, sizeof *r->sc);
-      r->sc = NULL;
-      return BUDGET_ENOMEM;
-    }
+    if (r->sc[i].name == NULL) return BUDGET_ENOMEM;  /* a NULL name would reach the caller */
   }
-  r->n = n;
   r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
   return BUDGET_OK;
 }

@@ -7,7 +7,6 @@
 */
 #include "lbind.h"
 
-#include <limits.h>
 #include <string.h>
 
 #include "core/scenario.h"
@@ -378,24 +377,31 @@ static void add_to(lua_State *L, money *acc, size_t k, money d) {
 static int l_ov_step_moves(lua_State *L) {
   scenario *s = checkoverlay(L);
   const model *m = scenario_base(s);
-  size_t n, i, set, nsets = model_nfacts(m);
-  const scenario_entry *e = scenario_step_entries(s, (size_t)luaL_checkinteger(L, 2), &n);
+  size_t step = (size_t)luaL_checkinteger(L, 2), n, i, set, nsets = model_nfacts(m);
+  const scenario_entry *e;
   bool total_only = lua_toboolean(L, 3);
   money **acc = lua_newuserdatauv(L, (nsets + 1) * sizeof *acc, 0);  /* a buffer a set touched, GC'd */
   int bufs;
   lua_newtable(L);  /* keeps the buffers alive until the end */
   bufs = lua_gettop(L);
   for (set = 0; set < nsets; set++) acc[set] = NULL;
+  /* The buffers first: allocating may run a script's finalizer, which may change the overlay and
+     move its journal. A closed step's entries never change, so they are read after, afresh. */
+  e = scenario_step_entries(s, step, &n);
   for (i = 0; i < n; i++) {
+    size_t k = e[i].set;
+    if (acc[k] == NULL) {
+      size_t len = (total_only ? 0 : hier_count(facts_dim(model_facts(m, k), 0))) + 1;
+      acc[k] = lua_newuserdatauv(L, len * sizeof(money), 0);
+      memset(acc[k], 0, len * sizeof(money));
+      lua_rawseti(L, bufs, (lua_Integer)k + 1);
+      e = scenario_step_entries(s, step, &n);
+    }
+  }
+  for (i = 0; i < n; i++) {  /* no allocation in this loop: e stays where it is */
     const facts *f = model_facts(m, e[i].set);
     const hier *h = facts_dim(f, 0);
     hier_id id;
-    if (acc[e[i].set] == NULL) {
-      size_t len = (total_only ? 0 : hier_count(h)) + 1;
-      acc[e[i].set] = lua_newuserdatauv(L, len * sizeof(money), 0);
-      memset(acc[e[i].set], 0, len * sizeof(money));
-      lua_rawseti(L, bufs, (lua_Integer)e[i].set + 1);
-    }
     add_to(L, acc[e[i].set], 0, e[i].delta);
     for (id = total_only ? HIER_NONE : facts_key(f, e[i].cell, 0); id != HIER_NONE; id = hier_parent(h, id))
       if (hier_depth(h, id) <= 1) add_to(L, acc[e[i].set], (size_t)id + 1, e[i].delta);
@@ -430,32 +436,12 @@ static int l_ov_step_rounding(lua_State *L) {
   return 2;
 }
 
-/* overlay:step_entries(step) → {{set, cell, delta}, ...}: the step's changes cell by cell. [-0, +1, m] */
-static int l_ov_step_entries(lua_State *L) {
-  scenario *s = checkoverlay(L);
-  size_t n, i;
-  const scenario_entry *e = scenario_step_entries(s, (size_t)luaL_checkinteger(L, 2), &n);
-  lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
-  for (i = 0; i < n; i++) {
-    lua_createtable(L, 3, 0);
-    lua_pushinteger(L, (lua_Integer)e[i].set);
-    lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, (lua_Integer)e[i].cell);
-    lua_rawseti(L, -2, 2);
-    lbind_pushmoney(L, e[i].delta);
-    lua_rawseti(L, -2, 3);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-  return 1;
-}
-
 /* }================================================================== */
 
 static const luaL_Reg overlay_methods[] = {
   {"copy", l_ov_copy}, {"total", l_ov_total}, {"add", l_ov_add},   {"set", l_ov_set},     {"scale", l_ov_scale},
   {"transfer", l_ov_transfer}, {"hold", l_ov_hold}, {"put", l_ov_put}, {"cells", l_ov_cells}, {"negatives", l_ov_negatives},
-  {"mark", l_ov_mark}, {"step_moves", l_ov_step_moves}, {"step_entries", l_ov_step_entries},
-  {"step_rounding", l_ov_step_rounding},
+  {"mark", l_ov_mark}, {"step_moves", l_ov_step_moves}, {"step_rounding", l_ov_step_rounding},
   {"failing", l_ov_failing}, {"any_negative", l_ov_any_negative}, {NULL, NULL}};
 
 /* }================================================================== */

@@ -53,6 +53,10 @@ static int run_body(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)p->number);
   for (i = 0; i < p->nvalues; i++) lua_pushstring(L, p->values[i]);
   lua_call(L, (int)p->nvalues + 1, 3);
+  /* checked here, inside the protected call, so that reading them after converts nothing */
+  if (lua_type(L, -3) != LUA_TSTRING || lua_type(L, -2) != LUA_TSTRING || !lua_isinteger(L, -1))
+    return luaL_error(L, "a batch point returned %s, %s, %s: expected rows, header and flags", luaL_typename(L, -3),
+                      luaL_typename(L, -2), luaL_typename(L, -1));
   return 3;
 }
 

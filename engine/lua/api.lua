@@ -52,7 +52,9 @@ function M.run(model, src, name, params, opts)
   local env = sandbox.env(out, { model = model, params = params, context = ctx }, opts)
   local ok, err, kind = sandbox.run(src, name, env, opts)
   if not ok then return nil, kind == "limit" and S.ELIMIT or S.ESCRIPT, err end
-  return ctx.made
+  local made = {}  -- a plain array of its own: what the C side reads raw
+  for i, s in ipairs(ctx.made) do made[i] = s end
+  return made
 end
 
 local SEVERITY_RANK = { error = 1, warning = 2, info = 3 }

@@ -199,23 +199,21 @@ function M.worker(script_path, model_path, core_ptr, names, format)
   local emitted  -- the rows of the point being run
   local sandbox = require "budget.sandbox"
   local safe_mt = sandbox.SAFE_MT
-  local dirs = { ".", script_path:match("^(.*)/[^/]*$") or "." }
-  local confined = sandbox.budget_for(dirs)
-  local proxy = setmetatable({  -- the script's 'budget': the module, and emit
-    emit = function(s, columns)
-      if type(s) ~= "table" or not s.ov or not s.base then
-        error("budget.emit(s, {column = value}): s is a scenario", 2)
-      end
-      emitted[#emitted + 1] = { total = s:total(), columns = columns or {}, violations = s:violations() }
-    end,
-  }, { __index = confined, __metatable = false })
+  local dirs = sandbox.dirs { ".", script_path:match("^(.*)/[^/]*$") or "." }
+  local function emit(s, columns)
+    if type(s) ~= "table" or not s.ov or not s.base then
+      error("budget.emit(s, {column = value}): s is a scenario", 2)
+    end
+    emitted[#emitted + 1] = { total = s:total(), columns = columns or {}, violations = s:violations() }
+  end
   local noop = function() end  -- a batch's output is its rows, not what a script prints
   return function(point, ...)
     local params = {}
     for i, n in ipairs(names) do params[n] = select(i, ...) end
     local ctx = run.new()  -- this point's: a batch's output is its rows, so s:report() does nothing
     emitted = {}
-    debug.setupvalue(chunk, 1, setmetatable({ model = ctx:bind(base), params = params, budget = proxy, print = noop },
+    local api = setmetatable({ emit = emit }, { __index = sandbox.budget_in(dirs, ctx), __metatable = false })
+    debug.setupvalue(chunk, 1, setmetatable({ model = ctx:bind(base), params = params, budget = api, print = noop },
       safe_mt))
     local ok, err = pcall(chunk)
     if not ok then return (type(err) == "string" and err or tostring(err)), "", 1 end

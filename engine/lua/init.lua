@@ -9,7 +9,7 @@ return function(budget)
   package.loaded["budget.c"] = budget  -- the engine's other modules reach the C types here
   local loader = require "budget.loader"
   local scenario = require "budget.scenario"
-  local printing = require("budget.run").new { report = function(s, fmt)
+  local printing = require("budget.run").new { keep = false, report = function(s, fmt)
     io.write(require("budget.report.html").report(s, fmt or "table"))
   end }
   budget.load = function(...) return printing:bind(loader.load(...)) end

@@ -490,8 +490,10 @@ end
 -- The rules of a base model that judge scenarios, compiled once: each linear rule becomes a
 -- check the C core evaluates with every other in one call (engine/scenario.h); a scenario
 -- then runs in Lua only the rules that failed there (for their details) and the rest.
+local compiled_cache = setmetatable({}, { __mode = "k" })  -- by model core: one plan a model, whatever view
 function M.compile(base, kinds)
-  if base.compiled then return base.compiled end
+  local cached = compiled_cache[base.core]
+  if cached then return cached end
   local checks, index = {}, {}
   local function side(exprs)
     local terms, const = {}, ZERO
@@ -529,8 +531,9 @@ function M.compile(base, kinds)
   for i, r in ipairs(base.rules) do
     if kinds[r.kind] then list[#list + 1] = { rule = r, check = index[i] } end
   end
-  base.compiled = { plan = C.plan(checks), index = index, list = list }
-  return base.compiled
+  cached = { plan = C.plan(checks), index = index, list = list }
+  compiled_cache[base.core] = cached
+  return cached
 end
 
 -- The state of one run: set by run_scenario, read by the report function, so that a run

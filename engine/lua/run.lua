@@ -12,22 +12,35 @@ local M = {}
 local Context = {}
 Context.__index = Context
 
--- A new context; opts.report(s, format) is what s:report() does (nil: nothing).
+-- Which run a view belongs to: kept here, where no script can reach it (a script has the view,
+-- and could otherwise change the context's list or its reporter). Weak: a view that is gone
+-- takes its entry with it.
+local CONTEXT = setmetatable({}, { __mode = "k" })
+
+-- A new context; opts.report(s, format) is what s:report() does (nil: nothing); opts.keep =
+-- false keeps no list of the scenarios made (a context that lives long, whose list no one reads).
 function M.new(opts)
   opts = opts or {}
-  return setmetatable({ made = {}, report = opts.report, format = opts.format, explain = opts.explain }, Context)
+  return setmetatable({ made = {}, keep = opts.keep ~= false, report = opts.report }, Context)
 end
 
 -- Keeps a scenario made in this run.
 function Context:add(s)
-  self.made[#self.made + 1] = s
+  if self.keep then self.made[#self.made + 1] = s end
 end
 
--- The model as this run sees it: every field and method of the model, and the context, so that
--- its scenarios are this run's. Reads go to the model; the view itself holds nothing else.
+-- The model as this run sees it: every field and method of the model, through a view of its
+-- own, so that its scenarios are this run's (M.of). Reads go to the model.
 function Context:bind(model)
   if model == nil then return nil end
-  return setmetatable({ context = self }, { __index = model, __metatable = false })
+  local view = setmetatable({}, { __index = model, __metatable = false })
+  CONTEXT[view] = self
+  return view
+end
+
+-- The context a model view belongs to, or nil (a model of no run).
+function M.of(view)
+  return CONTEXT[view]
 end
 
 return M

@@ -6,6 +6,7 @@
 -- See LICENSE for copyright and license.
 
 local C = require "budget.c"
+local loader = require "budget.loader"
 
 local M = {}
 
@@ -40,18 +41,29 @@ end
 
 -- What a sandboxed script may use of the module: money, rates and models. Not the host's
 -- file writing, threads, memory limit, raw core pointers or path resolution.
-local SCRIPT_API = { "allocate", "clock", "fen", "is_money", "json", "load_string", "merge", "money", "percent", "rate",
-                     "version", "width" }
+local SCRIPT_API = { "allocate", "clock", "fen", "is_money", "json", "merge", "money", "percent", "rate", "version",
+                     "width" }
 
--- The 'budget' a sandboxed script sees: SCRIPT_API, and load confined to 'allow' (resolved
--- dirs), its models bound to the run context 'ctx' when there is one. A table of its own, with
--- no metatable a script could follow back to the module.
-function M.budget_for(allow, ctx)
+-- The directories of 'allow' resolved, for M.budget_in.
+function M.dirs(allow)
   local dirs = {}
   for _, d in ipairs(allow or {}) do
     local r = C.realpath(d)
     if r then dirs[#dirs + 1] = r end
   end
+  return dirs
+end
+
+-- The 'budget' a sandboxed script sees: SCRIPT_API, and load confined to 'allow'.
+function M.budget_for(allow, ctx)
+  return M.budget_in(M.dirs(allow), ctx)
+end
+
+-- The same over directories already resolved (M.dirs), its models bound to the run context
+-- 'ctx' when there is one (else they belong to no run). A table of its own, with no metatable
+-- a script could follow back to the module.
+function M.budget_in(dirs, ctx)
+  local function bound(m) return ctx and ctx:bind(m) or m end
   local api = {}
   for _, k in ipairs(SCRIPT_API) do api[k] = C[k] end
   api.load = function(path)
@@ -63,10 +75,9 @@ function M.budget_for(allow, ctx)
         .. "allow its directory with --allow DIR, or run a script you trust with --trusted", path,
         #dirs > 0 and table.concat(dirs, ", ") or "none"), 2)
     end
-    local m = C.load(path)
-    return ctx and ctx:bind(m) or m
+    return bound(loader.load(path))
   end
-  if ctx then api.load_string = function(...) return ctx:bind(C.load_string(...)) end end
+  api.load_string = function(text, name) return bound(loader.load_string(text, name)) end
   return setmetatable(api, { __metatable = false })
 end
 
@@ -85,8 +96,8 @@ function M.env(out, extra, opts)
     env.budget = M.budget_for(opts and opts.allow, ctx)
   elseif ctx then  -- the module itself, but with its loads bound to the run
     env.budget = setmetatable({
-      load = function(...) return ctx:bind(C.load(...)) end,
-      load_string = function(...) return ctx:bind(C.load_string(...)) end,
+      load = function(...) return ctx:bind(loader.load(...)) end,
+      load_string = function(...) return ctx:bind(loader.load_string(...)) end,
     }, { __index = C, __metatable = false })
   end
   for k, v in pairs(extra or {}) do

@@ -12,6 +12,7 @@ local C = require "budget.c"
 local model = require "budget.model"
 local refs = require "budget.refs"
 local rules = require "budget.rules"
+local run = require "budget.run"
 local steps = require "budget.steps"
 
 local M = {}
@@ -41,7 +42,7 @@ function M.new(base, name, parent)
     base = base, name = name or "scenario", ov = parent and parent.ov:copy() or base.core:scenario(), ops = {},
     origin = parent and { kind = "layer", parent = parent, n = #parent.ops, state = parent.ov:copy() } or nil,
   }, Scenario)
-  local ctx = base.context
+  local ctx = run.of(base)
   if ctx then ctx:add(s) end
   return s
 end
@@ -134,23 +135,30 @@ local function frozen(ref)
   return c
 end
 
--- Records an operation: what it was, the script line that asked for it, the fact sets it
--- touched, and 'mark', the step of the overlay's journal that holds what it moved.
-local function step(s, op, ref, arg, delta, level, sets)
+-- An operation's record, made before the overlay changes: what it is and the script line that
+-- asked for it (what a script's reference table does when read happens here, before any cell moves).
+local function record(op, ref, arg, level)
   local line, src = caller_line(level + 1)
+  return { op = op, ref = frozen(ref), arg = arg, line = line, source = src }
+end
+
+-- Keeps an operation that ran: what it moved, the fact sets it touched, and 'mark', the step of
+-- the overlay's journal that holds its moves.
+local function step(s, rec, delta, sets)
+  rec.delta, rec.sets, rec.mark = delta, sets, s.ov:mark()
   s.version = (s.version or 0) + 1
-  s.ops[#s.ops + 1] = { op = op, ref = frozen(ref), arg = arg, delta = delta, line = line, source = src, sets = sets,
-                        mark = s.ov:mark() }
+  s.ops[#s.ops + 1] = rec
 end
 
 -- One change to one reference: resolves it, applies 'apply' to the overlay, records the step.
 -- Called from the public methods, so its errors point three levels up: at the script.
 local function change(s, op, ref, arg, apply)
   local set, sel = resolve(s, ref, 3)
+  local rec = record(op, ref, arg, 3)
   local delta, status = apply(s.ov, set.index, sel)
   if not delta then refuse(s, status, op == "add" and "add to" or op, ref, set, 3) end
   if delta == true then delta = arg end  -- add answers true: it moved by the amount asked
-  step(s, op, ref, arg, delta, 3, { set })
+  step(s, rec, delta, { set })
   return delta
 end
 
@@ -188,11 +196,12 @@ function Scenario:transfer(from, to, amount)
   local a = checked(2, C.money, amount)
   local fs, fsel = resolve(self, from, 2)
   local ts, tsel = resolve(self, to, 2)
+  local rec = record("transfer", { from = from, to = to }, a, 2)
   local ok, status = self.ov:transfer(fs.index, fsel, ts.index, tsel, a)
   if not ok then
     refuse(self, status, "transfer", { from = describe(from), to = describe(to) }, fs, 2)
   end
-  step(self, "transfer", { from = from, to = to }, a, ZERO, 2, fs == ts and { fs } or { fs, ts })
+  step(self, rec, ZERO, fs == ts and { fs } or { fs, ts })
   return a
 end
 
@@ -240,8 +249,9 @@ end
 -- its errors and the step's line are the script's, three levels up.
 local function set_held(s, ref, held)
   local holds = hold_sets(s, ref, 3)
+  local rec = record(held and "hold" or "release", ref, nil, 3)
   local n = hold_all(s.ov, holds, held)
-  step(s, held and "hold" or "release", ref, nil, ZERO, 3, {})
+  step(s, rec, ZERO, {})
   return n
 end
 
@@ -410,7 +420,7 @@ end
 -- it, gather it for one page, or nothing: a batch's output is its rows). The domain writes
 -- nothing itself. A scenario of no run has nowhere to report to.
 function Scenario:report(fmt)
-  local ctx = self.base.context
+  local ctx = run.of(self.base)
   if not ctx then error("s:report(): this scenario belongs to no run that prints (load the model with budget.load)", 2) end
   if ctx.report then ctx.report(self, fmt) end
 end
