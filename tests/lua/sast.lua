@@ -41,6 +41,30 @@ function S.run(text, ...)
   return H.budget("run", path, "--model", S.MODEL, ...)
 end
 
+-- The model file's own figures, read from its text (not through the engine): SRC, its text;
+-- CELLS, its 支出 cells {code, source, kind, fen}; NAME and CODES, its 功能分类 codes' names and
+-- the codes in the model's order.
+S.SRC = H.read(S.MODEL)
+S.CELLS, S.NAME, S.CODES = {}, {}, {}
+for code, src, kind, amount in S.SRC:match('facts "支出" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)", "([^"]+)", "([%d,]+)"}') do
+  S.CELLS[#S.CELLS + 1] = { code = code, source = src, kind = kind, fen = math.tointeger(tonumber((amount:gsub(",", "")))) * 100 }
+end
+for code, name in S.SRC:match('dimension "功能分类" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)"}') do
+  S.NAME[code] = name
+  S.CODES[#S.CODES + 1] = code
+end
+
+-- Σ, in fen, of the 支出 cells under a function code ("" for all) that pass 'keep' (nil: every cell).
+function S.under(code, keep)
+  local sum = 0
+  for _, c in ipairs(S.CELLS) do
+    if (code == "" or c.code == code or c.code:sub(1, #code + 1) == code .. " ") and (not keep or keep(c)) then
+      sum = sum + c.fen
+    end
+  end
+  return sum
+end
+
 -- 'key<TAB>value' lines printed by a script, as a table.
 function S.values(out)
   local t = {}

@@ -11,23 +11,7 @@ local H = require "harness"
 local S = require "sast"
 
 local MODEL, yuan = S.MODEL, S.yuan
-local SRC = H.read(MODEL)
-
-local CELLS, NAME, ORDER = {}, {}, {}
-for code, src, kind, amount in SRC:match('facts "支出" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)", "([^"]+)", "([%d,]+)"}') do
-  CELLS[#CELLS + 1] = { code = code, source = src, kind = kind, fen = math.tointeger(tonumber((amount:gsub(",", "")))) * 100 }
-end
-for code, name in SRC:match('dimension "功能分类" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)"}') do
-  NAME[code] = name
-  ORDER[#ORDER + 1] = code
-end
-local function under(code)
-  local sum = 0
-  for _, c in ipairs(CELLS) do
-    if code == "" or c.code == code or c.code:sub(1, #code + 1) == code .. " " then sum = sum + c.fen end
-  end
-  return sum
-end
+local SRC, CELLS, NAME, ORDER, under = S.SRC, S.CELLS, S.NAME, S.CODES, S.under
 local function plain(fen) return (yuan(fen):gsub(",", "")) end
 
 local function script(text)

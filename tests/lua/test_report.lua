@@ -10,27 +10,13 @@ local H = require "harness"
 local S = require "sast"
 
 local MODEL, yuan = S.MODEL, S.yuan
-local SRC = H.read(MODEL)
+local SRC, CELLS, NAME, under = S.SRC, S.CELLS, S.NAME, S.under
 
 local function fen_of(text) return math.tointeger(tonumber((text:gsub(",", "")))) * 100 end
 
--- The 支出 cells {code, source, kind, fen}; the 经济 cells' sum; the function codes' names.
-local CELLS, ECO, NAME = {}, 0, {}
-for code, src, kind, amount in SRC:match('facts "支出" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)", "([^"]+)", "([%d,]+)"}') do
-  CELLS[#CELLS + 1] = { code = code, source = src, kind = kind, fen = fen_of(amount) }
-end
+-- The 经济 cells' sum.
+local ECO = 0
 for amount in SRC:match('facts "经济" (%b{})'):gmatch('{"[%d ]+", "[^"]+", "([%d,]+)"}') do ECO = ECO + fen_of(amount) end
-for code, name in SRC:match('dimension "功能分类" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)"}') do NAME[code] = name end
-
-local function under(code, keep)
-  local sum = 0
-  for _, c in ipairs(CELLS) do
-    if (code == "" or c.code == code or c.code:sub(1, #code + 1) == code .. " ") and (not keep or keep(c)) then
-      sum = sum + c.fen
-    end
-  end
-  return sum
-end
 local function gb_basic(c) return c.source == "一般公共预算" and c.kind == "基本支出" end
 
 -- 'change %' as the report writes it: hundredths of a percent, half away from zero.

@@ -12,20 +12,7 @@ local S = require "sast"
 
 local MODEL, yuan = S.MODEL, S.yuan
 
--- The 支出 cells of the model's source: {code, source, kind, fen}.
-local SRC = H.read(MODEL)
-local CELLS = {}
-for code, src, kind, amount in SRC:match('facts "支出" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)", "([^"]+)", "([%d,]+)"}') do
-  CELLS[#CELLS + 1] = { code = code, source = src, kind = kind, fen = math.tointeger(tonumber((amount:gsub(",", "")))) * 100 }
-end
--- Σ of the 支出 cells under a function code ("" for all).
-local function under(code)
-  local sum = 0
-  for _, c in ipairs(CELLS) do
-    if code == "" or c.code == code or c.code:sub(1, #code + 1) == code .. " " then sum = sum + c.fen end
-  end
-  return sum
-end
+local SRC, CELLS, under = S.SRC, S.CELLS, S.under
 
 -- A copy of the model (and its document) with 'extra' appended to its rules.
 local function model_with(extra)

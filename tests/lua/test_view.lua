@@ -10,31 +10,10 @@ local H = require "harness"
 local S = require "sast"
 
 local MODEL = S.MODEL
-local SRC = H.read(MODEL)
+local SRC, CELLS, CODES, NAME = S.SRC, S.CELLS, S.CODES, S.NAME
 
--- The 支出 cells of the model's source: {code, source, kind, yuan}.
-local CELLS = {}
-for code, src, kind, amount in SRC:match('facts "支出" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)", "([^"]+)", "([%d,]+)"}') do
-  CELLS[#CELLS + 1] = { code = code, source = src, kind = kind, yuan = math.tointeger(tonumber((amount:gsub(",", "")))) }
-end
-
--- The function codes the model declares, in its order, with their names.
-local CODES, NAME = {}, {}
-for code, name in SRC:match('dimension "功能分类" (%b{})'):gmatch('{"([%d ]+)", "([^"]+)"}') do
-  CODES[#CODES + 1] = code
-  NAME[code] = name
-end
-
--- Σ of the cells under a code ("" all) that pass 'keep' (nil: every cell).
-local function under(code, keep)
-  local sum = 0
-  for _, c in ipairs(CELLS) do
-    if (code == "" or c.code == code or c.code:sub(1, #code + 1) == code .. " ") and (not keep or keep(c)) then
-      sum = sum + c.yuan
-    end
-  end
-  return sum
-end
+-- Σ, in yuan, of the cells under a code ("" all) that pass 'keep' (nil: every cell).
+local function under(code, keep) return S.under(code, keep) // 100 end
 
 local function basic(c) return c.kind == "基本支出" end
 local function project(c) return c.kind == "项目支出" end
