@@ -110,7 +110,7 @@ space = $(subst ,, )
 # (engine/lua/import/pdf.lua). What only the tests need is CHECK_PACKAGES, below.
 DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev poppler-utils
 
-.PHONY: all deps deps-bench deps-check bench run check check-core check-deps core-tests san tests clean fuzz fuzz-build install screenshots
+.PHONY: all deps deps-bench deps-check bench run check check-core check-deps core-tests core-isolated san tests clean fuzz fuzz-build install screenshots
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -304,6 +304,7 @@ SAN_TESTS = $(filter-out test_embed $(BROWSER_TESTS),$(TEST_NAMES))
 check: deps-check
 	@$(MAKE) --no-print-directory check-deps
 	@$(MAKE) --no-print-directory CORE_ONLY=1 core-tests
+	@$(MAKE) --no-print-directory core-isolated
 	@$(MAKE) --no-print-directory WERROR=1 tests all
 	@$(MAKE) --no-print-directory WERROR=1 SAN=1 CC=clang tests
 	@$(MAKE) --no-print-directory WERROR=1 TSAN=1 CC=clang build/tsan/budget build/tsan/tests/test_threads build/tsan/tests/test_bulk
@@ -320,7 +321,14 @@ check-deps:
 # The core alone, as a library of its own: built and tested with no Lua header reachable.
 check-core: deps-check
 	@$(MAKE) --no-print-directory CORE_ONLY=1 core-tests
+	@$(MAKE) --no-print-directory core-isolated
 	@sh tests/run-tests.sh build/core $(CORE_TESTS)
+
+# Proves the core's include path reaches no Lua header: a file that includes lua.h must not compile.
+core-isolated:
+	@if echo '#include "lua.h"' | $(CC) $(CFLAGS_CORE) -x c -fsyntax-only - 2>/dev/null; then \
+	  echo "check-core: lua.h is reachable from the core's include path" >&2; exit 1; \
+	else echo "check-core: no Lua header reachable from engine/core"; fi
 
 # The README's pictures of the reports (docs/img), taken by the browser test.
 screenshots: deps-check all
