@@ -118,6 +118,18 @@ static int l_ov_total(lua_State *L) {
   return 1;
 }
 
+/* overlay:count(set, sel) → how many cells the selection has (held or not, at zero or not). [-0, +1, v] */
+static int l_ov_count(lua_State *L) {
+  size_t set, cell, n = 0;
+  hier_id sel[FACTS_MAX_DIMS];
+  scenario *s = check_selection(L, &set, sel);
+  facts_iter it;
+  facts_iter_init(&it, model_facts(scenario_base(s), set), sel);
+  while (facts_iter_next(&it, &cell)) n++;
+  lua_pushinteger(L, (lua_Integer)n);
+  return 1;
+}
+
 /* overlay:add(set, sel, delta) → true | nil, word, status [-0, +1|3, v] */
 static int l_ov_add(lua_State *L) {
   size_t set;
@@ -441,7 +453,7 @@ static int l_ov_step_rounding(lua_State *L) {
 static const luaL_Reg overlay_methods[] = {
   {"copy", l_ov_copy}, {"total", l_ov_total}, {"add", l_ov_add},   {"set", l_ov_set},     {"scale", l_ov_scale},
   {"transfer", l_ov_transfer}, {"hold", l_ov_hold}, {"put", l_ov_put}, {"cells", l_ov_cells}, {"negatives", l_ov_negatives},
-  {"mark", l_ov_mark}, {"step_moves", l_ov_step_moves}, {"step_rounding", l_ov_step_rounding},
+  {"count", l_ov_count}, {"mark", l_ov_mark}, {"step_moves", l_ov_step_moves}, {"step_rounding", l_ov_step_rounding},
   {"failing", l_ov_failing}, {"any_negative", l_ov_any_negative}, {NULL, NULL}};
 
 /* }================================================================== */

@@ -152,8 +152,35 @@ end
 
 -- One change to one reference: resolves it, applies 'apply' to the overlay, records the step.
 -- Called from the public methods, so its errors point three levels up: at the script.
+-- Where a reference that names no cell of its fact set does have cells: ' (it has cells in
+-- 经济, 12)', or '' when it has none anywhere.
+local function elsewhere(s, ref)
+  if type(ref) ~= "string" then return "" end
+  local base = s.base
+  local info = base:lookup(ref)
+  if not info then return "" end
+  local found = {}
+  for _, set in ipairs(base.sets) do
+    for i, dn in ipairs(set.dims) do
+      if dn == info.dim then
+        local n = s.ov:count(set.index, { [i] = info.id })
+        if n > 0 then found[#found + 1] = string.format("%s (%d cell%s)", set.name, n, n == 1 and "" or "s") end
+      end
+    end
+  end
+  if #found == 0 then return "; it has cells in no fact set" end
+  return "; it has cells in " .. table.concat(found, ", ")
+end
+
+-- An operation on a reference that names no cell changes nothing: an error, never a silent 0.
+local function require_cells(s, what, ref, set, sel, level)
+  if s.ov:count(set.index, sel) > 0 then return end
+  error(string.format("%s %s: no cell of %s has it%s", what, describe(ref), set.name, elsewhere(s, ref)), level + 1)
+end
+
 local function change(s, op, ref, arg, apply)
   local set, sel = resolve(s, ref, 3)
+  require_cells(s, op == "add" and "add to" or op, ref, set, sel, 3)
   local rec = record(op, ref, arg, 3)
   local delta, status = apply(s.ov, set.index, sel)
   if not delta then refuse(s, status, op == "add" and "add to" or op, ref, set, 3) end
@@ -162,8 +189,21 @@ local function change(s, op, ref, arg, apply)
   return delta
 end
 
+-- A rate given bare ('5', or the Lua integer 5) says neither percent nor factor: a cut by '5' was
+-- a cut of 500%. Only 0, and for a scale 1, cannot be misread. Raises at the script's line.
+local function plain_rate(op, ref, r, level)
+  local n = (type(r) == "string" and r:match("^%s*([+-]?%d+)%s*$")) or (math.type(r) == "integer" and tostring(r))
+  if not n or tonumber(n) == 0 or (op == "scale" and tonumber(n) == 1) then return end
+  local as_factor = op == "cut" and "the rate as a fraction or a decimal ('1/20', 0.05)"
+    or string.format("the factor with a point or as a fraction ('%s.0', '%s/1')", n, n)
+  error(string.format("%s %s %s '%s': %s%% or a factor of %s? Write '%s%%' for a percent, or %s", op, describe(ref),
+    op == "scale" and "to" or "by",
+    tostring(r), n, n, n, as_factor), level + 1)
+end
+
 -- s:scale(ref, factor): the total of ref times factor ('95%', '2/3', 0.95); returns the move.
 function Scenario:scale(ref, factor, opts)
+  plain_rate("scale", ref, factor, 2)
   local f, round = checked(2, C.rate, factor), opts and opts.round
   local moved = change(self, "scale", ref, f, function(ov, set, sel) return ov:scale(set, sel, f, round) end)
   return moved  -- not a tail call: change() counts this frame to find the script's line
@@ -172,6 +212,7 @@ end
 -- s:cut(ref, rate): the same as s:scale(ref, 1 - rate); a cut beyond 100% is allowed (and then
 -- reported by the rule that no cell may be negative).
 function Scenario:cut(ref, by, opts)
+  plain_rate("cut", ref, by, 2)
   local r, round = checked(2, C.rate, by), opts and opts.round
   local moved = change(self, "cut", ref, r, function(ov, set, sel) return ov:scale(set, sel, ONE - r, round) end)
   return moved  -- not a tail call: change() counts this frame to find the script's line
@@ -196,6 +237,13 @@ function Scenario:transfer(from, to, amount)
   local a = checked(2, C.money, amount)
   local fs, fsel = resolve(self, from, 2)
   local ts, tsel = resolve(self, to, 2)
+  if fs ~= ts then  -- two descriptions of money: moving between them would change the total of each
+    error(string.format("transfer %s from %s to %s: %s is in %s and %s in %s, which describe the money apart; a "
+      .. "transfer moves money within one of them (change each with s:add)", tostring(a), describe(from),
+      describe(to), describe(from), fs.name, describe(to), ts.name), 2)
+  end
+  require_cells(self, "transfer from", from, fs, fsel, 2)
+  require_cells(self, "transfer to", to, ts, tsel, 2)
   local rec = record("transfer", { from = from, to = to }, a, 2)
   local ok, status = self.ov:transfer(fs.index, fsel, ts.index, tsel, a)
   if not ok then
@@ -249,6 +297,11 @@ end
 -- its errors and the step's line are the script's, three levels up.
 local function set_held(s, ref, held)
   local holds = hold_sets(s, ref, 3)
+  local cells = 0
+  for _, h in ipairs(holds) do cells = cells + s.ov:count(h.set.index, h.sel) end
+  if cells == 0 then
+    error(string.format("%s %s: no cell of any fact set has it", held and "hold" or "release", describe(ref)), 3)
+  end
   local rec = record(held and "hold" or "release", ref, nil, 3)
   local n = hold_all(s.ov, holds, held)
   step(s, rec, ZERO, {})
