@@ -1,5 +1,5 @@
 /*
-** engine/lfile.c
+** engine/bind/lfile.c
 ** budget.write_file(path, text): every file the engine writes goes through a
 ** temporary file beside it, fsync and rename, so a reader finds the old file
 ** or the whole new one, never a part.

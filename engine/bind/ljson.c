@@ -1,5 +1,5 @@
 /*
-** engine/ljson.c
+** engine/bind/ljson.c
 ** budget.json(value): Lua values as JSON text through cJSON (Debian's
 ** libcjson). Object keys are sorted, so the same value always gives the same
 ** bytes; amounts are written as decimal strings, never as floats.

@@ -1,5 +1,5 @@
 /*
-** engine/lmoney.c
+** engine/bind/lmoney.c
 ** Lua binding of money and rates: budget.money and budget.rate userdata
 ** with exact arithmetic as metamethods.
 ** See LICENSE for copyright and license.

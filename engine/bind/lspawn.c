@@ -1,5 +1,5 @@
 /*
-** engine/lspawn.c
+** engine/bind/lspawn.c
 ** budget.capture(argv, max_bytes): runs a program without a shell and gives
 ** back what it wrote on stdout, for the readers that hand a document to a
 ** tool (pdftotext). See LICENSE for copyright and license.

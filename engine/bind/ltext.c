@@ -1,5 +1,5 @@
 /*
-** engine/ltext.c
+** engine/bind/ltext.c
 ** Text helpers for reports: the display width of UTF-8 text, from the C
 ** library's wcwidth in a C.UTF-8 locale (a CJK character is two columns).
 ** See LICENSE for copyright and license.

@@ -1,5 +1,5 @@
 /*
-** engine/luasrc.h
+** engine/bind/luasrc.h
 ** The engine's own Lua modules (engine/lua/NAME.lua), compiled by luac5.4 at
 ** build time (line numbers kept) and linked into the binary as bytecode, so
 ** the engine runs with no Lua files installed and starts without compiling.

@@ -1,5 +1,5 @@
 /*
-** engine/bulk.c
+** engine/core/bulk.c
 ** CSV into dimensions and fact sets, one pass, no Lua per row.
 ** See LICENSE for copyright and license.
 */

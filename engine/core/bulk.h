@@ -1,5 +1,5 @@
 /*
-** engine/bulk.h
+** engine/core/bulk.h
 ** Bulk loading: a dimension's members and a fact set's cells from CSV text,
 ** in C, for models too big to write as Lua tables (a million cells loads in
 ** a fraction of a second).

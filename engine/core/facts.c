@@ -1,5 +1,5 @@
 /*
-** engine/facts.c
+** engine/core/facts.c
 ** Fact sets: cells in flat arrays, a hash index on their keys, totals by
 ** preorder ranges.
 ** See LICENSE for copyright and license.

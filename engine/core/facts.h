@@ -1,5 +1,5 @@
 /*
-** engine/facts.h
+** engine/core/facts.h
 ** Fact sets: amounts keyed by one leaf of each of up to 8 dimensions, and
 ** the totals of any combination of members, derived from the cells.
 ** See LICENSE for copyright and license.

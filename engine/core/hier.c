@@ -1,5 +1,5 @@
 /*
-** engine/hier.c
+** engine/core/hier.c
 ** Hierarchies: members in arrays, strings in one arena, hash indexes by code
 ** and by name, preorder numbering for subtree ranges.
 ** See LICENSE for copyright and license.

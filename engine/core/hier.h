@@ -1,5 +1,5 @@
 /*
-** engine/hier.h
+** engine/core/hier.h
 ** Hierarchies (dimensions): trees of members with a code, a name and a parent,
 ** and references to members by code, name or path.
 ** See LICENSE for copyright and license.

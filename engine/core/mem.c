@@ -1,5 +1,5 @@
 /*
-** engine/mem.c
+** engine/core/mem.c
 ** Allocator hooks and overflow-checked sizes.
 ** See LICENSE for copyright and license.
 */

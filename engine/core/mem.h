@@ -1,5 +1,5 @@
 /*
-** engine/mem.h
+** engine/core/mem.h
 ** Allocator hooks: every engine allocation goes through one, so tests can fail any of them.
 ** See LICENSE for copyright and license.
 */

@@ -1,5 +1,5 @@
 /*
-** engine/model.c
+** engine/core/model.c
 ** A model's dimensions and fact sets, and references across dimensions.
 ** See LICENSE for copyright and license.
 */

@@ -1,5 +1,5 @@
 /*
-** engine/model.h
+** engine/core/model.h
 ** A model: the dimensions and fact sets of one budget, owned together, and
 ** references resolved across its dimensions.
 ** See LICENSE for copyright and license.

@@ -1,5 +1,5 @@
 /*
-** engine/money.c
+** engine/core/money.c
 ** Exact money: checked int64 fen, rationals, rounding, text, allocation.
 ** See LICENSE for copyright and license.
 */

@@ -1,5 +1,5 @@
 /*
-** engine/money.h
+** engine/core/money.h
 ** Exact money: int64 fen, checked arithmetic, exact rational rates, explicit rounding,
 ** parsing and formatting in 元/万元/亿元, and allocation over weights.
 ** See LICENSE for copyright and license.

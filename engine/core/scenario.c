@@ -1,5 +1,5 @@
 /*
-** engine/scenario.c
+** engine/core/scenario.c
 ** Scenario overlays: per fact set, pages of amounts copied from the base on
 ** their first change, and a bitset of held cells made on the first hold.
 ** See LICENSE for copyright and license.

@@ -1,5 +1,5 @@
 /*
-** engine/scenario.h
+** engine/core/scenario.h
 ** Scenarios: overlays on an immutable base model. Changes are recorded cell
 ** by cell; the base is never touched, and many scenarios share one base.
 ** See LICENSE for copyright and license.

@@ -1,5 +1,5 @@
 /*
-** engine/status.c
+** engine/core/status.c
 ** Status strings and text error positions.
 ** See LICENSE for copyright and license.
 */

@@ -1,5 +1,5 @@
 /*
-** engine/status.h
+** engine/core/status.h
 ** Status codes every engine call returns, and where a text input went wrong.
 ** See LICENSE for copyright and license.
 */

@@ -238,6 +238,11 @@ local function build_facts(m, decl, locate, file)
   if not ok then fail(file, decl.line, "%s", index) end
   local set = { name = decl.name, index = index, dims = spec.dims, unit = unit, grain = grain, line = decl.line }
   if spec.file then  -- the cells in a CSV file beside the model: members..., amount a line
+    if unit ~= "元" then  -- the file's figures are read in C, in 元: never silently 10,000 times too small
+      fail(file, decl.line, "facts \"%s\": the cells of a file are read in 元, so unit = \"%s\" cannot apply to "
+        .. "them; write the file's amounts in 元 (or with their unit word, as in '12.34万元') and drop the unit",
+        decl.name, unit)
+    end
     local path = data_file(file, decl.line, spec.file)
     local ok, line, msg
     if decl.prefetch then

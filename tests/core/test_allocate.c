@@ -1,5 +1,5 @@
 /*
-** tests/test_allocate.c
+** tests/core/test_allocate.c
 ** Allocation: parts add up exactly, by largest remainder at a grain, with
 ** the edge cases defined in money.h, and a property test over 10,000 cases.
 ** See LICENSE for copyright and license.

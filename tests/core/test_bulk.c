@@ -1,5 +1,5 @@
 /*
-** tests/test_bulk.c
+** tests/core/test_bulk.c
 ** Bulk CSV loading: members in preorder become the tree their codes describe;
 ** random cells, in order and shuffled, give the totals a brute-force sum over
 ** the same cells gives; the prefetching reader stores exactly what the plain

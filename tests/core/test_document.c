@@ -1,5 +1,5 @@
 /*
-** tests/test_document.c
+** tests/core/test_document.c
 ** Every amount the SAST document writes, in 元 and in 万元, parses and
 ** formats back to the same text. The amounts are found by scanning the
 ** document itself, not a copy of its numbers.

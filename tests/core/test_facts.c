@@ -1,5 +1,5 @@
 /*
-** tests/test_facts.c
+** tests/core/test_facts.c
 ** Fact sets: the SAST 部门支出预算总表's leaf rows as cells, every parent row
 ** and the 合计 derived and compared with what the document states; totals and
 ** rollups against a brute-force sum over random cells; the errors.

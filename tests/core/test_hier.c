@@ -1,5 +1,5 @@
 /*
-** tests/test_hier.c
+** tests/core/test_hier.c
 ** Hierarchies: the function classification built from the SAST document's
 ** 部门支出预算总表, references by code, name and path, ambiguity and
 ** suggestions, preorder ranges, bad members and allocation failures.

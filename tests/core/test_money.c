@@ -1,5 +1,5 @@
 /*
-** tests/test_money.c
+** tests/core/test_money.c
 ** Money: checked arithmetic at the int64 limits, parsing and its errors,
 ** formatting, rates, and every rounding mode at its ties.
 ** See LICENSE for copyright and license.

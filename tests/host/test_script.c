@@ -1,5 +1,5 @@
 /*
-** tests/test_script.c
+** tests/host/test_script.c
 ** Lua states: LPeg is linked in and preloaded, errors come back as a status
 ** and a message, the memory cap holds, and no allocation failure crashes.
 ** See LICENSE for copyright and license.

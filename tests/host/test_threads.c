@@ -1,5 +1,5 @@
 /*
-** tests/test_threads.c
+** tests/host/test_threads.c
 ** Separate engines in separate threads never interfere: 8 threads, each with
 ** its own engine, load the model and run scenarios at once; every total comes
 ** out as one thread alone computes it. Run under ThreadSanitizer by make check.
