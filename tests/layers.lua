@@ -97,7 +97,6 @@ for _, f in ipairs(c_files) do
     if target then  -- ours (a library's header is not an arrow between our layers)
       local to = c_layer(target)
       c_edges = c_edges + 1
-      if to == "bind" and target:match("luasrc%.h$") and from == "bind" then to = "bind" end
       if C_RANK[from] and C_RANK[to] and C_RANK[to] > C_RANK[from] then
         fail("%s includes %s: the %s layer may not use the %s layer above it", f, target, from, to)
       end

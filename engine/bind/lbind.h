@@ -102,9 +102,8 @@ void lbind_open_batch(lua_State *L);
 /* Registers budget.clock, budget.cores and budget.isatty into the table on top (engine/bind/lsys.c). [-0, +0, m] */
 void lbind_open_sys(lua_State *L);
 
-/* The allocator C memory the binding owns comes from (model cores, scenarios, writers): the
-** host's, so that its hooks see it (engine/host/script.h). [-0, +0, -] */
-#define lbind_allocator script_allocator
+/* C memory the binding owns (model cores, scenarios, writers) comes from script_allocator(L)
+** (engine/host/script.h): the host's, so that its hooks see it. */
 
 /*
 ** Makes the metatable 'name' (once): the metamethods in 'meta' (__gc among them), __index a

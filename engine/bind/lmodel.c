@@ -27,9 +27,7 @@ typedef struct core {
 } core;
 
 model *lbind_checkcore(lua_State *L) {
-  core *c = luaL_checkudata(L, 1, CORE_MT);
-  if (c->m == NULL) luaL_error(L, "the model is closed");
-  return c->m;
+  return lbind_checkmodel(L, 1);
 }
 
 /* The model, for a method that changes it: raises once scenarios or threads depend on it. */
@@ -69,7 +67,7 @@ static int l_core_new(lua_State *L) {
   c->frozen = false;
   c->loaded = false;
   luaL_setmetatable(L, CORE_MT);
-  rc = model_new(lbind_allocator(L), &c->m);
+  rc = model_new(script_allocator(L), &c->m);
   if (rc) return lbind_fail(L, "model", rc);
   return 1;
 }

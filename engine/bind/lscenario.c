@@ -74,7 +74,7 @@ static int pushoverlay(lua_State *L, scenario *sc, int core_idx) {
 static int l_scenario(lua_State *L) {
   model *m = lbind_checkcore(L);
   scenario *sc;
-  budget_status rc = scenario_new(lbind_allocator(L), m, &sc);
+  budget_status rc = scenario_new(script_allocator(L), m, &sc);
   lbind_freeze(L, 1);  /* its overlay reads the cells as they are now */
   if (rc) return lbind_fail(L, "scenario", rc);
   return pushoverlay(L, sc, 1);
@@ -118,14 +118,16 @@ static int l_ov_total(lua_State *L) {
   return 1;
 }
 
-/* overlay:count(set, sel) → how many cells the selection has (held or not, at zero or not). [-0, +1, v] */
+/* overlay:count(set, sel [, most]) → how many cells the selection has (held or not, at zero or
+** not), counting no further than 'most' when given: count(set, sel, 1) asks whether it has any. [-0, +1, v] */
 static int l_ov_count(lua_State *L) {
   size_t set, cell, n = 0;
   hier_id sel[FACTS_MAX_DIMS];
   scenario *s = check_selection(L, &set, sel);
+  size_t most = (size_t)luaL_optinteger(L, 4, 0);  /* 0: every cell; else stop at 'most' */
   facts_iter it;
   facts_iter_init(&it, model_facts(scenario_base(s), set), sel);
-  while (facts_iter_next(&it, &cell)) n++;
+  while ((most == 0 || n < most) && facts_iter_next(&it, &cell)) n++;
   lua_pushinteger(L, (lua_Integer)n);
   return 1;
 }

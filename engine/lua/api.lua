@@ -36,11 +36,8 @@ end
 -- The total of a reference in a model or a scenario, as a count of fen; a reference that names
 -- nothing fails with the status the lookup gave (ENOTFOUND, EAMBIGUOUS).
 function M.total(m, ref)
-  local base = m.base or m
-  if ref ~= nil then
-    local set, msg, status = base:resolve_selection(ref)
-    if not set then return nil, status or S.ESCRIPT, msg end
-  end
+  local set, msg, status = (m.base or m):find_selection(ref)  -- kept: m:total finds it again in the cache
+  if not set then return nil, status or S.ESCRIPT, msg end
   return m:total(ref):fen()
 end
 

@@ -52,8 +52,9 @@ function Model:find(ref)
 end
 
 -- A selection {dimension = ref, ...} (or a string reference) as the fact set and member ids it
--- names. Resolved once per reference: the model never changes, and scenarios ask again and again.
-function Model:selection(ref)
+-- names, or nil, the message and the status (C.status). Resolved once per reference: the model
+-- never changes, and scenarios ask again and again.
+function Model:find_selection(ref)
   local hit = self.selcache[ref == nil and self or ref]  -- the same string, or the same table, again
   if hit then return hit[1], hit[2] end
   local key = ref
@@ -65,11 +66,18 @@ function Model:selection(ref)
       return hit[1], hit[2]
     end
   end
-  local set, sel = self:resolve_selection(ref)
-  if not set then error(sel, 0) end
+  local set, sel, status = self:resolve_selection(ref)
+  if not set then return nil, sel, status end
   hit = { set, sel }
   self.selcache[ref == nil and self or ref] = hit
   if key ~= ref then self.selcache[key] = hit end
+  return set, sel
+end
+
+-- The same, raising the message.
+function Model:selection(ref)
+  local set, sel = self:find_selection(ref)
+  if not set then error(sel, 0) end
   return set, sel
 end
 

@@ -174,7 +174,7 @@ end
 
 -- An operation on a reference that names no cell changes nothing: an error, never a silent 0.
 local function require_cells(s, what, ref, set, sel, level)
-  if s.ov:count(set.index, sel) > 0 then return end
+  if s.ov:count(set.index, sel, 1) > 0 then return end  -- the first cell is enough: no pass over the rest
   error(string.format("%s %s: no cell of %s has it%s", what, describe(ref), set.name, elsewhere(s, ref)), level + 1)
 end
 
@@ -297,13 +297,11 @@ end
 -- its errors and the step's line are the script's, three levels up.
 local function set_held(s, ref, held)
   local holds = hold_sets(s, ref, 3)
-  local cells = 0
-  for _, h in ipairs(holds) do cells = cells + s.ov:count(h.set.index, h.sel) end
-  if cells == 0 then
-    error(string.format("%s %s: no cell of any fact set has it", held and "hold" or "release", describe(ref)), 3)
-  end
   local rec = record(held and "hold" or "release", ref, nil, 3)
   local n = hold_all(s.ov, holds, held)
+  if n == 0 then  -- holding no cell changed nothing, so nothing is left to undo
+    error(string.format("%s %s: no cell of any fact set has it", held and "hold" or "release", describe(ref)), 3)
+  end
   step(s, rec, ZERO, {})
   return n
 end
