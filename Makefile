@@ -27,8 +27,8 @@ ifeq ($(TSAN),1)
 OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 BUILD = build/tsan
 endif
-# CORE_ONLY=1: the core alone, in build/core, with no Lua (nor any other library) header on the
-# include path; its tests link libbudgetcore.a and cmocka only ('make check-core').
+# CORE_ONLY=1: the core alone, in build/core, with no Lua header on the include path; its tests
+# link libbudgetcore.a, cmocka and utf8proc (the core's one library) only ('make check-core').
 ifeq ($(CORE_ONLY),1)
 BUILD = build/core
 WARN += -Werror
@@ -58,6 +58,8 @@ LPEG_SHARED_LIBS = $(shell pkg-config --libs $(LPEG_PC))
 # JSON output through cJSON, which keeps object members in the order they are added.
 JSON_CFLAGS = $(shell pkg-config --cflags libcjson)
 JSON_LIBS = $(shell pkg-config --libs libcjson)
+# NFKC, so that full-width input (５％, ２０万, （境）) reads as it is meant (engine/core/nfkc.c).
+UTF8PROC_LIBS = $(shell pkg-config --libs libutf8proc)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
@@ -71,10 +73,10 @@ say = @printf '  %-6s %s\n'
 endif
 
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -pthread -fPIC -MMD -MP -Iengine $(LUA_CFLAGS) $(LPEG_CFLAGS) $(JSON_CFLAGS) $(CFLAGS)
-# The core is built with no Lua (nor any other library's) header on the include path.
+# The core is built with no Lua header on the include path (utf8proc's is the system's).
 CFLAGS_CORE = $(CSTD) $(WARN) $(OPT) -pthread -fPIC -MMD -MP -Iengine $(CFLAGS)
-LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread $(LDLIBS)
-LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread $(LDLIBS)
+LDLIBS_ALL = $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) $(UTF8PROC_LIBS) -lm -pthread $(LDLIBS)
+LDLIBS_SHARED = $(LPEG_SHARED_LIBS) $(LUA_LIBS) $(JSON_LIBS) $(UTF8PROC_LIBS) -lm -pthread $(LDLIBS)
 
 # The library, layer by layer (ARCHITECTURE.md): the core, the host of Lua states, the binding,
 # the C API. Everything but the command's main.
@@ -108,7 +110,7 @@ space = $(subst ,, )
 # Debian packages the build and a run need ('make deps' installs the missing ones; 'make run'
 # installs these alone); poppler-utils is the importer's: pdftotext reads a PDF
 # (engine/lua/import/pdf.lua). What only the tests need is CHECK_PACKAGES, below.
-DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev poppler-utils
+DEB_PACKAGES = make pkg-config liblua5.4-dev lua5.4 lua-lpeg-dev libcjson-dev libutf8proc-dev poppler-utils
 
 .PHONY: all deps deps-bench deps-check bench run check check-core check-deps core-tests core-isolated san tests clean fuzz fuzz-build install screenshots
 .SECONDARY:
@@ -171,7 +173,7 @@ $(BUILD)/lua/budget.so: $(LIB_OBJ) engine/budget-lua.map
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(OPT) -shared -Wl,--version-script=engine/budget-lua.map -o $@ $(LIB_OBJ) \
-	  $(LPEG_SHARED_LIBS) $(JSON_LIBS) -lm -pthread $(LDFLAGS)
+	  $(LPEG_SHARED_LIBS) $(JSON_LIBS) $(UTF8PROC_LIBS) -lm -pthread $(LDFLAGS)
 
 # pkg-config's description of the installed library.
 $(BUILD)/budget.pc: Makefile
@@ -179,7 +181,7 @@ $(BUILD)/budget.pc: Makefile
 	$(say) GEN $@
 	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: budget' 'Description: Lua-scriptable budget modeling engine' 'Version: $(VERSION)' \
-	  'Libs: -L$${libdir} -lbudget' 'Libs.private: $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) -lm -pthread' \
+	  'Libs: -L$${libdir} -lbudget' 'Libs.private: $(LPEG_LIBS) $(LUA_LIBS) $(JSON_LIBS) $(UTF8PROC_LIBS) -lm -pthread' \
 	  'Cflags: -I$${includedir}' > $@
 
 $(BUILD)/budget: $(MAIN_OBJ) $(BUILD)/libbudget.a
@@ -211,7 +213,7 @@ $(BUILD)/libbudgetcore.a: $(CORE_OBJ)
 ifeq ($(CORE_ONLY),1)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbudgetcore.a
 	$(say) LD $@
-	$(Q)$(CC) $(OPT) -o $@ $^ $(CMOCKA_LIBS) -lm -pthread $(LDFLAGS)
+	$(Q)$(CC) $(OPT) -o $@ $^ $(CMOCKA_LIBS) $(UTF8PROC_LIBS) -lm -pthread $(LDFLAGS)
 else
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbudget.a
 	$(say) LD $@

@@ -212,7 +212,7 @@ typedef struct budget_violation {
   const char *rule;       /* the rule's name: "三公经费不增长" */
   const char *severity;   /* "error", "warning" or "info" */
   const char *members;    /* what it is about: "三公经费" */
-  const char *message;    /* why: "三公经费 must not grow against the base" */
+  const char *message;    /* why, with the figures: "三公经费 790,700.00 is more than the base's 770,700.00 by 20,000.00: it must not grow" */
   int64_t found, expected, difference;  /* fen; difference = found - expected */
 } budget_violation;
 

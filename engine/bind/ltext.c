@@ -12,6 +12,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/nfkc.h"
 #include "lauxlib.h"
 
 #define LOCALE_MT "budget.locale"
@@ -54,6 +55,17 @@ static int l_width(lua_State *L) {
   return 1;
 }
 
+/* budget.c.nfkc(s): s in its NFKC form ('５％' → '5%'), or s itself when it has none (bytes that are
+** not UTF-8, or longer than a reference or an amount ever is). [-0, +1, v] */
+static int l_nfkc(lua_State *L) {
+  size_t len, n;
+  const char *s = luaL_checklstring(L, 1, &len);
+  char buf[NFKC_MAX + 1];
+  if (nfkc_needed(s, len) && nfkc(s, len, buf, sizeof buf, &n) == BUDGET_OK) lua_pushlstring(L, buf, n);
+  else lua_settop(L, 1);
+  return 1;
+}
+
 void lbind_open_text(lua_State *L) {
   locale_t *loc = lua_newuserdatauv(L, sizeof *loc, 0);
   *loc = (locale_t)0;
@@ -63,4 +75,6 @@ void lbind_open_text(lua_State *L) {
   *loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
   lua_pushcclosure(L, l_width, 1);
   lua_setfield(L, -2, "width");
+  lua_pushcfunction(L, l_nfkc);
+  lua_setfield(L, -2, "nfkc");
 }

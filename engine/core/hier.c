@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nfkc.h"
+
 #define CODE_MAX 32     /* longest compact code; the real classifications use 7 */
 #define SUGGEST_MAX 5   /* nearest names listed for an unknown reference */
 #define LEV_MAX 64      /* code points compared when ranking nearest names */
 
 typedef struct member {
   uint32_t name;       /* offsets into the string arena */
+  uint32_t key;        /* the name's NFKC form, which lookups compare: the name itself unless they differ */
   uint32_t code;
   hier_id parent, first, last, next;
   hier_id same_name;   /* the previously added member with the same name */
@@ -49,6 +52,25 @@ struct hier {
 /* {==================================================================
 ** Small helpers
 ** =================================================================== */
+
+static size_t count_slashes(const char *s, size_t len) {
+  size_t i, n = 0;
+  for (i = 0; i < len; i++) n += s[i] == '/';
+  return n;
+}
+
+/*
+** The NFKC form of s into form (NFKC_MAX + 1 bytes) if it reads the same way: it adds no '/'
+** (a full-width '／' in a name is part of the name, not a path) and no space at either end
+** (an ideographic space U+3000 would be trimmed away). True if form is to be used.
+*/
+static bool nfkc_form(const char *s, size_t len, char *form, size_t *flen) {
+  if (!nfkc_needed(s, len) || nfkc(s, len, form, NFKC_MAX + 1, flen) != BUDGET_OK) return false;
+  if (count_slashes(form, *flen) != count_slashes(s, len)) return false;
+  if (*flen > 0 && (form[0] == ' ' || form[*flen - 1] == ' ') && !(len > 0 && (s[0] == ' ' || s[len - 1] == ' ')))
+    return false;
+  return true;
+}
 
 static uint64_t hash_str(const char *s, size_t len) {
   uint64_t h = 1469598103934665603u;  /* FNV-1a, then a finaliser: codes that differ in */
@@ -182,7 +204,7 @@ static size_t slot(const hier *h, const hier_id *ix, bool by_code, const char *s
     hier_id id = ix[i];
     const char *k;
     if (id == HIER_NONE) return i;
-    k = str_at(h, by_code ? h->m[id].code : h->m[id].name);
+    k = str_at(h, by_code ? h->m[id].code : h->m[id].key);
     /* k ends at its NUL inside the arena: if len bytes from k run past the arena, k is shorter */
     if ((size_t)(k - h->strs) + len < h->slen && memcmp(k, s, len) == 0 && k[len] == '\0') return i;
     i = (i + 1) & mask;
@@ -199,7 +221,7 @@ static void build_names(hier *h) {
   size_t i;
   for (i = 0; i < h->icap; i++) h->by_name[i] = HIER_NONE;
   for (i = 0; i < h->n; i++) {
-    const char *nm = str_at(h, h->m[i].name);
+    const char *nm = str_at(h, h->m[i].key);
     size_t s = slot(h, h->by_name, false, nm, strlen(nm));
     h->m[i].same_name = h->by_name[s];
     h->by_name[s] = (hier_id)i;
@@ -304,15 +326,17 @@ budget_status hier_add(hier *h, hier_id parent, const char *code, const char *na
 
 budget_status hier_add_n(hier *h, hier_id parent, const char *code, size_t code_len, const char *name, size_t nlen,
                          hier_id *out) {
-  char cc[CODE_MAX + 1];
-  size_t pclen = 0, need, cslot = 0;
+  char cc[CODE_MAX + 1], key[NFKC_MAX + 1];
+  size_t pclen = 0, need, cslot = 0, klen = 0;
   int clen = 0;
-  bool in_order = false;
+  bool in_order = false, own_key = false;
   hier_id id;
   member *m;
   budget_status rc;
   if (h->sealed) return BUDGET_ESTATE;
   if ((parent != HIER_NONE && parent >= h->n) || !valid_name(name, nlen)) return BUDGET_EINVAL;
+  /* '因公出国（境）费用' is found as '因公出国(境)费用' too: the index holds the NFKC form */
+  if (nfkc_form(name, nlen, key, &klen)) own_key = klen != nlen || memcmp(key, name, nlen) != 0;
   if (h->n >= (size_t)HIER_NONE - 1) return BUDGET_EOVERFLOW;
   if (code != NULL && code_len > 0 && (clen = compact_code(code, code_len, cc)) < 0) return BUDGET_EINVAL;
   if (parent != HIER_NONE) {
@@ -323,7 +347,7 @@ budget_status hier_add_n(hier *h, hier_id parent, const char *code, size_t code_
     if (h->m[parent].depth == UINT16_MAX) return BUDGET_EINVAL;
   }
   /* Every allocation first, so that a failure leaves the tree as it was (only roomier). */
-  need = h->slen + nlen + 1 + (size_t)clen + 1;
+  need = h->slen + nlen + 1 + (size_t)clen + 1 + (own_key ? klen + 1 : 0);
   if (need > UINT32_MAX) return BUDGET_EOVERFLOW;
   if ((rc = mem_grow(h->A, (void **)&h->strs, &h->scap, need, 1)) != BUDGET_OK) return rc;
   if ((rc = mem_grow(h->A, (void **)&h->m, &h->cap, h->n + 1, sizeof *h->m)) != BUDGET_OK) return rc;
@@ -341,10 +365,15 @@ budget_status hier_add_n(hier *h, hier_id parent, const char *code, size_t code_
   id = (hier_id)h->n;
   m = &h->m[id];
   memset(m, 0, sizeof *m);
-  m->name = (uint32_t)h->slen;
+  m->name = m->key = (uint32_t)h->slen;
   memcpy(h->strs + h->slen, name, nlen);
   h->strs[h->slen + nlen] = '\0';
   h->slen += nlen + 1;
+  if (own_key) {
+    m->key = (uint32_t)h->slen;
+    memcpy(h->strs + h->slen, key, klen + 1);
+    h->slen += klen + 1;
+  }
   m->code = 0;  /* the empty string */
   if (clen > 0) {
     m->code = (uint32_t)h->slen;
@@ -521,6 +550,7 @@ budget_status hier_path(const hier *h, hier_id id, char *buf, size_t size) {
 ** References
 ** =================================================================== */
 
+
 /* Records a match, keeping the earliest-added HIER_MAX_CANDIDATES in order. */
 static void note_match(hier_match *mt, hier_id id) {
   size_t i;
@@ -534,7 +564,7 @@ static void note_match(hier_match *mt, hier_id id) {
 /* Does member id answer to seg[0..len), by name or by code? */
 static bool answers_to(const hier *h, hier_id id, const char *seg, size_t len) {
   char cc[CODE_MAX + 1];
-  const char *nm = hier_member_name(h, id);
+  const char *nm = str_at(h, h->m[id].key);
   int clen;
   if (strlen(nm) == len && memcmp(nm, seg, len) == 0) return true;
   clen = compact_code(seg, len, cc);
@@ -638,7 +668,26 @@ static bool any(const hier *h, hier_id id, const void *ud) {
   return true;
 }
 
+static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why);
+
+/*
+** A reference is read as its NFKC form, as the names are indexed: '２０６' is 206, '（境）' is
+** '(境)'. A form that adds a '/' ('／') is tried after the reference as typed: a name may hold a
+** full-width slash, and a path may be typed with one.
+*/
 budget_status hier_find(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why) {
+  char form[NFKC_MAX + 1];
+  size_t flen;
+  budget_status rc;
+  if (nfkc_form(ref, len, form, &flen)) return find_in(h, form, flen, out, why);
+  if (!nfkc_needed(ref, len) || nfkc(ref, len, form, sizeof form, &flen) != BUDGET_OK ||
+      count_slashes(form, flen) == count_slashes(ref, len))
+    return find_in(h, ref, len, out, why);
+  rc = find_in(h, ref, len, out, why);
+  return rc == BUDGET_ENOTFOUND ? find_in(h, form, flen, out, why) : rc;
+}
+
+static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why) {
   hier_match mt = {0, 0, {0}};
   const char *last;
   size_t lastlen;
@@ -693,8 +742,11 @@ static void describe(const hier *h, hier_id id, char *buf, size_t size, size_t *
 }
 
 budget_status hier_find_code(const hier *h, const char *code, size_t len, hier_id *out) {
-  char cc[CODE_MAX + 1];
-  int clen = compact_code(code, len, cc);
+  char cc[CODE_MAX + 1], form[NFKC_MAX + 1];
+  size_t n;
+  int clen;
+  if (nfkc_form(code, len, form, &n)) code = form, len = n;
+  clen = compact_code(code, len, cc);
   hier_id id;
   if (clen <= 0) return BUDGET_ENOTFOUND;
   id = lookup(h, true, cc, (size_t)clen);

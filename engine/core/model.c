@@ -14,6 +14,8 @@ struct model {
   size_t ndims;
   facts *sets[MODEL_MAX_FACTS];
   size_t nsets;
+  model_link links[MODEL_MAX_LINKS];
+  size_t nlinks;
 };
 
 budget_status model_new(const mem_allocator *A, model **out) {
@@ -91,6 +93,97 @@ budget_status model_add_facts(model *m, const char *name, const size_t *dims, si
   *index = m->nsets++;
   return BUDGET_OK;
 }
+
+/* {==================================================================
+** Links
+** =================================================================== */
+
+size_t model_nlinks(const model *m) { return m->nlinks; }
+const model_link *model_link_at(const model *m, size_t i) { return &m->links[i]; }
+
+/* Marks every set reachable from 'from' by links. */
+static void reach(const model *m, size_t from, bool *seen) {
+  size_t i;
+  seen[from] = true;
+  for (i = 0; i < m->nlinks; i++) {
+    const model_link *l = &m->links[i];
+    if (l->set[0] == from && !seen[l->set[1]]) reach(m, l->set[1], seen);
+    if (l->set[1] == from && !seen[l->set[0]]) reach(m, l->set[0], seen);
+  }
+}
+
+bool model_linked(const model *m, size_t a, size_t b) {
+  bool seen[MODEL_MAX_FACTS] = {false};
+  if (a >= m->nsets || b >= m->nsets) return false;
+  reach(m, a, seen);
+  return seen[b];
+}
+
+/* True if a link already joins the two sets directly: another link between them closes no new cycle. */
+static bool direct(const model *m, size_t a, size_t b) {
+  size_t i;
+  for (i = 0; i < m->nlinks; i++)
+    if ((m->links[i].set[0] == a && m->links[i].set[1] == b) || (m->links[i].set[0] == b && m->links[i].set[1] == a))
+      return true;
+  return false;
+}
+
+/* True if two selections of set f share a cell's key: in every dimension, one member within the other. */
+static bool overlap(const facts *f, const hier_id *a, const hier_id *b) {
+  size_t d;
+  for (d = 0; d < facts_ndims(f); d++) {
+    const hier *h = facts_dim(f, d);
+    if (a[d] != HIER_NONE && b[d] != HIER_NONE && !hier_within(h, a[d], b[d]) && !hier_within(h, b[d], a[d]))
+      return false;
+  }
+  return true;
+}
+
+bool model_link_overlaps(const model *m, const model_link *l) {
+  size_t i;
+  int k, j;
+  for (i = 0; i < m->nlinks; i++) {
+    const model_link *o = &m->links[i];
+    for (k = 0; k < 2; k++)
+      for (j = 0; j < 2; j++)
+        if (o->set[j] == l->set[k] && o->set[1 - j] == l->set[1 - k] &&
+            (overlap(m->sets[l->set[k]], o->sel[j], l->sel[k]) ||
+             overlap(m->sets[l->set[1 - k]], o->sel[1 - j], l->sel[1 - k])))
+          return true;
+  }
+  return false;
+}
+
+budget_status model_add_link(model *m, const model_link *link, size_t *index) {
+  model_link l = *link;
+  money ga, gb;
+  size_t side, d;
+  if (m->nlinks == MODEL_MAX_LINKS || (l.kind != MODEL_LINK_EQUAL && l.kind != MODEL_LINK_PART)) return BUDGET_EINVAL;
+  if (l.set[0] >= m->nsets || l.set[1] >= m->nsets || l.set[0] == l.set[1]) return BUDGET_EINVAL;
+  for (side = 0; side < 2; side++) {
+    const facts *f = m->sets[l.set[side]];
+    for (d = 0; d < FACTS_MAX_DIMS; d++) {
+      if (d >= facts_ndims(f)) l.sel[side][d] = HIER_NONE;
+      else if (l.sel[side][d] != HIER_NONE && l.sel[side][d] >= hier_count(facts_dim(f, d))) return BUDGET_EINVAL;
+    }
+  }
+  ga = facts_grain(m->sets[l.set[0]]);
+  gb = facts_grain(m->sets[l.set[1]]);
+  if (ga % gb != 0 && gb % ga != 0) return BUDGET_EINVAL;
+  l.grain = ga > gb ? ga : gb;
+  if (!direct(m, l.set[0], l.set[1]) && model_linked(m, l.set[0], l.set[1])) return BUDGET_EINVAL;
+  if (model_link_overlaps(m, &l)) return BUDGET_EINVAL;  /* two links would pull the same cells two ways */
+  for (side = 0; side < 2; side++) {
+    budget_status rc = facts_total(m->sets[l.set[side]], l.sel[side], &l.base[side]);
+    if (rc) return rc;
+  }
+  m->links[m->nlinks] = l;
+  if (index) *index = m->nlinks;
+  m->nlinks++;
+  return BUDGET_OK;
+}
+
+/* }================================================================== */
 
 /* Only spaces, or nothing. */
 static bool blank(const char *s, size_t len) {

@@ -7,6 +7,7 @@
 #ifndef MODEL_H
 #define MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "facts.h"
@@ -23,6 +24,7 @@ typedef struct model model;
 
 #define MODEL_MAX_DIMS 64
 #define MODEL_MAX_FACTS 64
+#define MODEL_MAX_LINKS 64
 
 /*
 ** A new empty model whose memory comes from A (borrowed: it must outlive the
@@ -50,6 +52,54 @@ budget_status model_add_dim(model *m, const char *name, size_t *index);
 */
 budget_status model_add_facts(model *m, const char *name, const size_t *dims, size_t ndims, money grain,
                               size_t *index);
+
+/* {==================================================================
+** Links: two fact sets that describe the same money
+** =================================================================== */
+
+/*
+** A document describes one money several times: by function, by economic
+** line, in the 三公 table, by project. A link says that a selection of one
+** fact set and a selection of another are the same money, so that a scenario
+** can carry a change of one to the other (scenario.h). MODEL_LINK_EQUAL: the
+** two totals are equal, at the coarser of the two sets' grains (the 三公
+** table's 0.01万元 against 302 12 at the fen). MODEL_LINK_PART: side a is a
+** part of side b (the listed projects within 项目支出): a's total never exceeds
+** b's, and a change of a is a change of b.
+*/
+typedef enum model_link_kind { MODEL_LINK_EQUAL, MODEL_LINK_PART } model_link_kind;
+
+typedef struct model_link {
+  model_link_kind kind;
+  size_t set[2];                     /* side a and side b: two different fact sets */
+  hier_id sel[2][FACTS_MAX_DIMS];    /* a member per dimension of each side's set, HIER_NONE for all */
+  money grain;                       /* computed: the coarser of the two sets' grains, where totals are compared */
+  money base[2];                     /* computed: each side's total in the model's cells */
+} model_link;
+
+/*
+** Adds a link (copied; its grain and base totals are computed, so the cells
+** must be in: links come after the facts). EINVAL for a kind, set or
+** member out of range, two sides in one set, grains neither of which divides
+** the other, MODEL_MAX_LINKS links, or a link that would close a cycle of
+** sets (a and b already joined through other sets): each change must have one
+** way to go; or a second link between the same two sets whose selection on
+** either side shares cells with the first's (the two would pull the same cells
+** two ways: model_link_overlaps). EOVERFLOW if a side's total does not fit. *index (may be NULL) gets its place. On failure m is unchanged.
+*/
+budget_status model_add_link(model *m, const model_link *link, size_t *index);
+
+/* True if 'link' shares cells, on either side, with a link m has between the same two fact sets. */
+bool model_link_overlaps(const model *m, const model_link *link);
+
+/* How many links m has, and link i (below model_nlinks: not checked), borrowed until model_free. */
+size_t model_nlinks(const model *m);
+const model_link *model_link_at(const model *m, size_t i);
+
+/* True if fact sets a and b are joined by links, directly or through other sets (a set is joined to itself). */
+bool model_linked(const model *m, size_t a, size_t b);
+
+/* }================================================================== */
 
 /* How many dimensions and fact sets m has: their indexes run from 0 below these. */
 size_t model_ndims(const model *m);

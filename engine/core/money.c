@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nfkc.h"
+
 /* 128-bit intermediates: a product of two int64 values always fits. */
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
@@ -153,7 +155,7 @@ static bool isdigit_(char c) {
 /* Digits bigger than this stop accumulating: anything past it cannot fit int64 after reduction by 10^k. */
 #define DIGITS_CAP ((i128)1 << 100)
 
-budget_status rate_parse(const char *s, size_t len, rate *out, text_error *err) {
+static budget_status parse_rate(const char *s, size_t len, rate *out, text_error *err) {
   size_t i = 0;
   bool neg = false;
   i128 num = 0, den = 1;
@@ -313,7 +315,7 @@ static size_t match_unit(const char *s, size_t len, money_unit *unit) {
   return 0;
 }
 
-budget_status money_parse(const char *s, size_t len, money *out, text_error *err) {
+static budget_status parse_money(const char *s, size_t len, money *out, text_error *err) {
   static const char *const too_many_decimals[] = {
     "at most 2 decimals (fen) for an amount in 元",
     "at most 6 decimals for an amount in 万元",
@@ -516,6 +518,51 @@ budget_status money_allocate_counted(const mem_allocator *A, money amount, const
   mem_free(A, sh, n, sizeof *sh);
   if (rounded) *rounded = inexact;
   return BUDGET_OK;
+}
+
+/* }================================================================== */
+
+/* {==================================================================
+** Full-width input: read as its NFKC form ('５％' as '5%', '２０万' as '20万')
+** =================================================================== */
+
+/* The byte offset of code point 'column' (from 1) of s, or len past its end. */
+static size_t offset_of_column(const char *s, size_t len, size_t column) {
+  size_t i, cp = 0;
+  for (i = 0; i < len; i++)
+    if (((unsigned char)s[i] & 0xC0u) != 0x80u && ++cp == column) return i;
+  return len;
+}
+
+/* Parses s as 'parse' does, through its NFKC form when it has bytes beyond ASCII; a syntax error is
+** placed at the same character of s as of the form (NFKC keeps full-width characters one for one). */
+static budget_status normalised(const char *s, size_t len, void *out, text_error *err,
+                                budget_status (*parse)(const char *, size_t, void *, text_error *)) {
+  char buf[NFKC_MAX + 1];
+  size_t n;
+  text_error e;
+  budget_status rc;
+  if (!nfkc_needed(s, len) || nfkc(s, len, buf, sizeof buf, &n) != BUDGET_OK) return parse(s, len, out, err);
+  rc = parse(buf, n, out, &e);
+  if (rc == BUDGET_ESYNTAX && err) text_error_at(err, s, offset_of_column(s, len, e.column), e.expected);
+  else if (rc && err) *err = e;
+  return rc;
+}
+
+static budget_status parse_rate_any(const char *s, size_t len, void *out, text_error *err) {
+  return parse_rate(s, len, out, err);
+}
+
+static budget_status parse_money_any(const char *s, size_t len, void *out, text_error *err) {
+  return parse_money(s, len, out, err);
+}
+
+budget_status rate_parse(const char *s, size_t len, rate *out, text_error *err) {
+  return normalised(s, len, out, err, parse_rate_any);
+}
+
+budget_status money_parse(const char *s, size_t len, money *out, text_error *err) {
+  return normalised(s, len, out, err, parse_money_any);
 }
 
 /* }================================================================== */

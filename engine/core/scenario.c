@@ -29,10 +29,22 @@ struct step_mark {
   bool inexact;    /* the move itself was rounded */
 };
 
+/* What an operation wrote, cell by cell, so that one that fails part way (a carry that cannot land) is undone. */
+typedef struct undo_entry {
+  size_t set, cell;
+  money was;
+} undo_entry;
+
 struct scenario {
   const mem_allocator *A;
   const model *base;
   bool journaling;
+  bool no_carry;            /* scenario_carry(s, false): changes stay in the set they were made in */
+  undo_entry *undo;         /* the open operation's writes, while 'undoing' */
+  size_t nundo, undo_cap;
+  bool undoing;
+  size_t failed_link;       /* the link whose carry failed the last operation, or SIZE_MAX */
+  int failed_side;          /* and the side (0 or 1) it could not land on */
   scenario_entry *journal;  /* every change recorded, in order; 'marks' closes steps */
   size_t njournal, journal_cap;
   struct step_mark *marks;  /* marks[k]: where step k + 1 closed, and what it rounded */
@@ -56,6 +68,7 @@ budget_status scenario_new(const mem_allocator *A, const model *base, scenario *
   s->A = A;
   s->base = base;
   s->nsets = n;
+  s->failed_link = SIZE_MAX;
   *out = s;
   return BUDGET_OK;
 }
@@ -106,6 +119,7 @@ void scenario_free(scenario *s) {
   if (s == NULL) return;
   mem_free(s->A, s->journal, s->journal_cap, sizeof *s->journal);
   mem_free(s->A, s->marks, s->marks_cap, sizeof *s->marks);
+  mem_free(s->A, s->undo, s->undo_cap, sizeof *s->undo);
   for (i = 0; i < s->nsets; i++) {
     free_pages(s, i);
     mem_free(s->A, s->sets[i].held, held_bytes(s, i), 1);
@@ -205,14 +219,35 @@ static budget_status journal_room(scenario *s, size_t n) {
   return mem_grow(s->A, (void **)&s->journal, &s->journal_cap, s->njournal + n, sizeof *s->journal);
 }
 
-/* Writes a cell's amount, and records the change while journaling (journal_room made the room). */
+/* Room for n more undo entries, made with the journal's. */
+static budget_status undo_room(scenario *s, size_t n) {
+  if (!s->undoing) return BUDGET_OK;
+  if (n > SIZE_MAX - s->nundo) return BUDGET_EOVERFLOW;
+  return mem_grow(s->A, (void **)&s->undo, &s->undo_cap, s->nundo + n, sizeof *s->undo);
+}
+
+/* Writes a cell's amount, and records the change while journaling and undoing (their _room made the room). */
 static void write_cell(scenario *s, size_t set, size_t cell, money value) {
   money *slot = own_slot(s, set, cell);
-  if (s->journaling && value != *slot) {
+  if (value == *slot) return;
+  if (s->journaling) {
     scenario_entry *e = &s->journal[s->njournal++];
     e->set = set, e->cell = cell, e->delta = value - *slot;
   }
+  if (s->undoing) {
+    undo_entry *u = &s->undo[s->nundo++];
+    u->set = set, u->cell = cell, u->was = *slot;
+  }
   *slot = value;
+}
+
+void scenario_carry(scenario *s, bool on) {
+  s->no_carry = !on;
+}
+
+size_t scenario_failed_link(const scenario *s, int *side) {
+  if (side) *side = s->failed_side;
+  return s->failed_link;
 }
 
 void scenario_journal(scenario *s, bool on) {
@@ -350,17 +385,220 @@ static void apply(scenario *s, size_t set, const plan *p) {
   s->rounded += p->rounded;
 }
 
-budget_status scenario_add(scenario *s, size_t set, const hier_id *sel, money delta) {
+/* Spreads delta over the selection's cells not held, in the one set: the move every operation is made of. */
+static budget_status spread(scenario *s, size_t set, const hier_id *sel, money delta) {
   plan p;
   size_t cap;
   budget_status rc;
-  if (set >= s->nsets) return BUDGET_EINVAL;
   if (delta == 0) return BUDGET_OK;
   if ((rc = plan_spread(s, set, sel, delta, &p, &cap)) != BUDGET_OK) return rc;
-  if ((rc = own_cells(s, set, p.cells, p.n)) == BUDGET_OK && (rc = journal_room(s, p.n)) == BUDGET_OK)
+  if ((rc = own_cells(s, set, p.cells, p.n)) == BUDGET_OK && (rc = journal_room(s, p.n)) == BUDGET_OK &&
+      (rc = undo_room(s, p.n)) == BUDGET_OK)
     apply(s, set, &p);
   plan_free(s, &p, cap);
   return rc;
+}
+
+/* {==================================================================
+** Operations: a move, and what it carries to linked descriptions
+** =================================================================== */
+
+/* What an operation started from: undone to it if any part fails. */
+typedef struct txn {
+  size_t journal, rounded;
+  bool inexact;
+} txn;
+
+static void txn_begin(scenario *s, txn *t) {
+  t->journal = s->njournal;
+  t->rounded = s->rounded;
+  t->inexact = s->inexact;
+  s->nundo = 0;
+  s->undoing = true;
+  s->failed_link = SIZE_MAX;
+}
+
+/* Ends the operation with rc: on failure every cell it wrote gets its amount back, and the journal forgets it. */
+static budget_status txn_end(scenario *s, const txn *t, budget_status rc) {
+  if (rc) {
+    size_t i = s->nundo;
+    while (i-- > 0) *own_slot(s, s->undo[i].set, s->undo[i].cell) = s->undo[i].was;
+    s->njournal = t->journal;
+    s->rounded = t->rounded;
+    s->inexact = t->inexact;
+  } else {
+    s->failed_link = SIZE_MAX;
+  }
+  s->undoing = false;
+  s->nundo = 0;
+  return rc;
+}
+
+/* v rounded to a whole number of g by 'mode'. */
+static budget_status round_by(money v, money g, money_round mode, money *out) {
+  money_ctx ctx = {mode, 0};
+  rate one = {1, 1};
+  if (g <= 1) {
+    *out = v;
+    return BUDGET_OK;
+  }
+  return money_mul_rate_grain(&ctx, v, one, g, out);
+}
+
+/* v rounded to a whole number of g, half away from zero (as the checks round). */
+static budget_status round_to(money v, money g, money *out) {
+  return round_by(v, g, MONEY_ROUND_HALF_AWAY, out);
+}
+
+/* Each link side's total as an operation starts (link i's side k at [2i + k]): what its change is measured from. */
+typedef struct sides {
+  money total[2 * MODEL_MAX_LINKS];
+} sides;
+
+static budget_status sides_before(const scenario *s, sides *before) {
+  const model *m = s->base;
+  size_t i;
+  int k;
+  for (i = 0; i < model_nlinks(m); i++) {
+    const model_link *l = model_link_at(m, i);
+    for (k = 0; k < 2; k++) {
+      budget_status rc = scenario_total(s, l->set[k], l->sel[k], &before->total[2 * i + (size_t)k]);
+      if (rc) return rc;
+    }
+  }
+  return BUDGET_OK;
+}
+
+/*
+** What an equal link needs moved on side y, side x having changed in this
+** operation: x's change, both ends rounded to the link's grain. Summed over
+** operations it telescopes (Σ R(xₖ) − R(xₖ₋₁) = R(xₙ) − R(x₀)), so rounding
+** never drifts; and a gap an analyst left on purpose ({carry = false}) stays as
+** it was, since only this operation's change is carried.
+*/
+static budget_status equal_carry(const scenario *s, const model_link *l, int x, money was, money *delta) {
+  money now, rnow, rwas;
+  budget_status rc;
+  if ((rc = scenario_total(s, l->set[x], l->sel[x], &now)) != BUDGET_OK ||
+      (rc = round_to(now, l->grain, &rnow)) != BUDGET_OK || (rc = round_to(was, l->grain, &rwas)) != BUDGET_OK)
+    return rc;
+  return __builtin_sub_overflow(rnow, rwas, delta) ? BUDGET_EOVERFLOW : BUDGET_OK;
+}
+
+/*
+** What a part link needs moved: a change of the part (side 0) is the same change
+** of the whole, at the whole's grain; a change of the whole moves the part only
+** when the whole would fall below it (below the base's shortfall, if the
+** document printed one), and then by the shortfall rounded up to the part's grain.
+*/
+static budget_status part_carry(const scenario *s, const model_link *l, int x, money part_before, money *delta) {
+  money part, whole, gap, floor, short_by, g;
+  budget_status rc;
+  if ((rc = scenario_total(s, l->set[0], l->sel[0], &part)) != BUDGET_OK ||
+      (rc = scenario_total(s, l->set[1], l->sel[1], &whole)) != BUDGET_OK)
+    return rc;
+  if (x == 0) {  /* rounded up at the whole's grain, both ends: it telescopes, and the whole stays above */
+    money rnow, rwas, gw = facts_grain(model_facts(s->base, l->set[1]));
+    if ((rc = round_by(part, gw, MONEY_ROUND_CEIL, &rnow)) != BUDGET_OK ||
+        (rc = round_by(part_before, gw, MONEY_ROUND_CEIL, &rwas)) != BUDGET_OK)
+      return rc;
+    return __builtin_sub_overflow(rnow, rwas, delta) ? BUDGET_EOVERFLOW : BUDGET_OK;
+  }
+  if (__builtin_sub_overflow(whole, part, &gap) || __builtin_sub_overflow(l->base[1], l->base[0], &floor))
+    return BUDGET_EOVERFLOW;
+  if (floor > 0) floor = 0;
+  *delta = 0;
+  if (gap >= floor) return BUDGET_OK;
+  if (__builtin_sub_overflow(floor, gap, &short_by)) return BUDGET_EOVERFLOW;
+  g = facts_grain(model_facts(s->base, l->set[0]));
+  if (short_by % g != 0 && __builtin_add_overflow(short_by, g - short_by % g, &short_by)) return BUDGET_EOVERFLOW;
+  *delta = -short_by;
+  return BUDGET_OK;
+}
+
+/* The cells both selections of set f select, as one selection into out: false if they share none (two
+** members of a dimension neither of which is within the other). */
+static bool intersect(const facts *f, const hier_id *a, const hier_id *b, hier_id *out) {
+  size_t d;
+  for (d = 0; d < FACTS_MAX_DIMS; d++) out[d] = HIER_NONE;
+  for (d = 0; d < facts_ndims(f); d++) {
+    const hier *h = facts_dim(f, d);
+    if (a[d] == HIER_NONE) out[d] = b[d];
+    else if (b[d] == HIER_NONE || hier_within(h, a[d], b[d])) out[d] = a[d];
+    else if (hier_within(h, b[d], a[d])) out[d] = b[d];
+    else return false;
+  }
+  return true;
+}
+
+/*
+** Carries the change just made to 'changed' along every link, breadth first:
+** each set's links are followed once, away from where the change came from
+** (the links make no cycle: model_add_link). A carry into set 'onto_set' lands
+** on the part of the link's side that 'onto' selects, where there is one: the
+** way back of a transfer between two descriptions, which gives the money back
+** where it was taken from. On a carry that cannot land, the failing link and
+** side are kept for scenario_failed_link.
+*/
+static budget_status carry(scenario *s, size_t changed, const sides *before, size_t onto_set, const hier_id *onto) {
+  const model *m = s->base;
+  size_t queue[MODEL_MAX_FACTS], nq = 1, q, i;
+  bool done[MODEL_MAX_FACTS] = {false};
+  queue[0] = changed;
+  done[changed] = true;
+  for (q = 0; q < nq; q++) {
+    size_t x = queue[q], reached[MODEL_MAX_FACTS], nr = 0, k;
+    for (i = 0; i < model_nlinks(m); i++) {
+      const model_link *l = model_link_at(m, i);
+      int side = l->set[0] == x ? 0 : (l->set[1] == x ? 1 : -1);
+      hier_id narrowed[FACTS_MAX_DIMS];
+      const hier_id *target;
+      size_t y;
+      money delta = 0;
+      budget_status rc;
+      if (side < 0 || done[y = l->set[1 - side]]) continue;
+      rc = l->kind == MODEL_LINK_EQUAL ? equal_carry(s, l, side, before->total[2 * i + (size_t)side], &delta)
+                                       : part_carry(s, l, side, before->total[2 * i], &delta);
+      target = l->sel[1 - side];
+      if (y == onto_set && intersect(model_facts(m, y), l->sel[1 - side], onto, narrowed)) target = narrowed;
+      if (rc == BUDGET_OK) rc = spread(s, y, target, delta);
+      if (rc == BUDGET_EZEROWEIGHTS && target == narrowed)  /* the transfer's side has no cell there: all of it */
+        rc = spread(s, y, l->sel[1 - side], delta);
+      if (rc) {
+        s->failed_link = i;
+        s->failed_side = 1 - side;
+        return rc;
+      }
+      for (k = 0; k < nr && reached[k] != y; k++) continue;
+      if (k == nr) reached[nr++] = y;
+    }
+    for (k = 0; k < nr; k++) {  /* only now: every link from x into a set is followed, then none back */
+      done[reached[k]] = true;
+      queue[nq++] = reached[k];
+    }
+  }
+  return BUDGET_OK;
+}
+
+/* A move of the selection by delta, and then of everything linked to it (onto: as carry's). */
+static budget_status move(scenario *s, size_t set, const hier_id *sel, money delta, size_t onto_set,
+                          const hier_id *onto) {
+  sides before;
+  bool carrying = !s->no_carry && model_nlinks(s->base) > 0;
+  budget_status rc;
+  if (carrying && (rc = sides_before(s, &before)) != BUDGET_OK) return rc;
+  if ((rc = spread(s, set, sel, delta)) != BUDGET_OK) return rc;
+  return carrying ? carry(s, set, &before, onto_set, onto) : BUDGET_OK;
+}
+
+/* }================================================================== */
+
+budget_status scenario_add(scenario *s, size_t set, const hier_id *sel, money delta) {
+  txn t;
+  if (set >= s->nsets) return BUDGET_EINVAL;
+  if (delta == 0) return BUDGET_OK;
+  txn_begin(s, &t);
+  return txn_end(s, &t, move(s, set, sel, delta, SIZE_MAX, NULL));
 }
 
 budget_status scenario_scale(scenario *s, money_ctx *ctx, size_t set, const hier_id *sel, rate factor, money *delta) {
@@ -391,40 +629,35 @@ budget_status scenario_set(scenario *s, size_t set, const hier_id *sel, money va
   return BUDGET_OK;
 }
 
+/*
+** Within one set: out, in, then one carry of the set's change. Between two sets:
+** out of one with what that carries, then into the other with what that carries,
+** each side's carry into the other set landing on the other side of the transfer
+** (where the link's side holds it): so that the money moves from 'from' to 'to'
+** and every linked description ends consistent. 科普活动 to the project 科技会客厅:
+** the project gains the amount, and 项目支出 gives it back to 科普活动, which still
+** spends it, now as a listed project.
+*/
 budget_status scenario_transfer(scenario *s, size_t from_set, const hier_id *from, size_t to_set, const hier_id *to,
                                 money amount) {
-  plan out, in;
-  size_t cap_out, cap_in, i, mark;
-  money neg, *olds = NULL;
+  money neg;
+  sides before;
+  bool carrying;
+  txn t;
   budget_status rc;
   if (from_set >= s->nsets || to_set >= s->nsets) return BUDGET_EINVAL;
   if ((rc = money_neg(amount, &neg)) != BUDGET_OK) return rc;
-  if ((rc = plan_spread(s, from_set, from, neg, &out, &cap_out)) != BUDGET_OK) return rc;
-  if ((rc = own_cells(s, from_set, out.cells, out.n)) != BUDGET_OK ||
-      (rc = journal_room(s, out.n)) != BUDGET_OK ||
-      (rc = mem_array(s->A, cap_out, sizeof *olds, (void **)&olds)) != BUDGET_OK) {
-    plan_free(s, &out, cap_out);
-    return rc;
+  carrying = !s->no_carry && model_nlinks(s->base) > 0;
+  txn_begin(s, &t);
+  if (from_set != to_set) {
+    if ((rc = move(s, from_set, from, neg, to_set, to)) == BUDGET_OK) rc = move(s, to_set, to, amount, from_set, from);
+    return txn_end(s, &t, rc);
   }
-  /* take out first, then plan putting in from the amounts as they are after it; undo if that fails */
-  for (i = 0; i < out.n; i++) olds[i] = scenario_amount(s, from_set, out.cells[i]);
-  mark = s->njournal;
-  apply(s, from_set, &out);
-  rc = plan_spread(s, to_set, to, amount, &in, &cap_in);
-  if (rc == BUDGET_OK && (rc = own_cells(s, to_set, in.cells, in.n)) == BUDGET_OK &&
-      (rc = journal_room(s, in.n)) == BUDGET_OK)
-    apply(s, to_set, &in);
-  if (rc == BUDGET_OK) {
-    plan_free(s, &in, cap_in);
-  } else {  /* undone whole, journal too: a failed operation records nothing */
-    if (in.cells) plan_free(s, &in, cap_in);
-    for (i = 0; i < out.n; i++) *own_slot(s, from_set, out.cells[i]) = olds[i];
-    s->njournal = mark;
-    s->rounded -= out.rounded;
-  }
-  mem_free(s->A, olds, cap_out, sizeof *olds);
-  plan_free(s, &out, cap_out);
-  return rc;
+  if (carrying) rc = sides_before(s, &before);
+  if (rc == BUDGET_OK) rc = spread(s, from_set, from, neg);
+  if (rc == BUDGET_OK) rc = spread(s, to_set, to, amount);
+  if (rc == BUDGET_OK && carrying) rc = carry(s, from_set, &before, SIZE_MAX, NULL);
+  return txn_end(s, &t, rc);
 }
 
 budget_status scenario_hold(scenario *s, size_t set, const hier_id *sel, bool held, size_t *count) {

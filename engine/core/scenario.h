@@ -93,12 +93,33 @@ budget_status scenario_set(scenario *s, size_t set, const hier_id *sel, money va
 
 /*
 ** Moves 'amount' from one selection to another (in the same or another fact
-** set), both or neither. EINVAL for a set out of range, EOVERFLOW for an amount
-** of INT64_MIN, and otherwise as scenario_add for either side. On failure what
+** set), both or neither. Between two sets, each side's move carries on its
+** own (below), so that a transfer between linked descriptions leaves both
+** consistent. EINVAL for a set out of range, EOVERFLOW for an amount of
+** INT64_MIN, and otherwise as scenario_add for either side. On failure what
 ** was taken out is put back and the journal records nothing.
 */
 budget_status scenario_transfer(scenario *s, size_t from_set, const hier_id *from, size_t to_set, const hier_id *to,
                                 money amount);
+
+/*
+** Linked descriptions (model_add_link). While carrying (the default), every
+** change made by scenario_add, _scale, _set and _transfer is carried along the
+** model's links: the linked side of each other set moves by what keeps the
+** link (equal totals at the link's grain; a part within its whole), spread
+** over its cells not held like any change, and on from there, each set once.
+** The carried moves are part of the operation: in its journal step, and
+** undone with it. A carry that cannot land (every cell it could fall on held,
+** or all at zero) fails the whole operation with EZEROWEIGHTS, and
+** scenario_failed_link then names the link. scenario_carry(s, false) leaves
+** changes in the set they were made in (the identity rules then report what
+** no longer matches). scenario_put never carries.
+*/
+void scenario_carry(scenario *s, bool on);
+
+/* The link whose carry failed the last operation (an index for model_link_at), or SIZE_MAX; *side (may be
+** NULL) gets the side it could not land on, 0 or 1, when there is one. */
+size_t scenario_failed_link(const scenario *s, int *side);
 
 /*
 ** Holds (or releases) every cell of the selection; *count (may be NULL) gets how

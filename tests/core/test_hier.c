@@ -125,6 +125,33 @@ static void test_hier_find_forms(void **state) {
   assert_string_equal(hier_member_code(h, find(h, "206 01/行政运行")), "2060101");
 }
 
+/* Full-width input reads as its NFKC form, both ways: '（境）' finds '(境)' and '(境)' finds '（境）'. */
+static void test_hier_find_fullwidth(void **state) {
+  hier *h;
+  hier_id fw, hw, id;
+  (void)state;
+  assert_int_equal(hier_new(mem_default(), "经济分类", &h), BUDGET_OK);
+  assert_int_equal(hier_add(h, HIER_NONE, "302", "商品和服务支出", &id), BUDGET_OK);
+  assert_int_equal(hier_add(h, id, "30212", "因公出国（境）费用", &fw), BUDGET_OK);
+  assert_int_equal(hier_add(h, id, "30213", "维修(护)费", &hw), BUDGET_OK);
+  assert_int_equal(hier_seal(h), BUDGET_OK);
+  assert_int_equal(find(h, "因公出国(境)费用"), fw);
+  assert_int_equal(find(h, "因公出国（境）费用"), fw);
+  assert_int_equal(find(h, "维修（护）费"), hw);
+  assert_int_equal(find(h, "３０２ １２"), fw);
+  assert_int_equal(find(h, "商品和服务支出／因公出国（境）费用"), fw);
+  assert_string_equal(hier_member_name(h, fw), "因公出国（境）费用");  /* printed as the document has it */
+  hier_free(h);
+  /* a full-width slash in a name stays the name's, and an ideographic space at its end is not trimmed away */
+  assert_int_equal(hier_new(mem_default(), "经济分类", &h), BUDGET_OK);
+  assert_int_equal(hier_add(h, HIER_NONE, NULL, "水费／电费", &fw), BUDGET_OK);
+  assert_int_equal(hier_add(h, HIER_NONE, NULL, "办公费　", &hw), BUDGET_OK);
+  assert_int_equal(hier_seal(h), BUDGET_OK);
+  assert_int_equal(find(h, "水费／电费"), fw);
+  assert_int_equal(find(h, "办公费　"), hw);
+  hier_free(h);
+}
+
 /* 行政运行 is both 201 29 01 and 206 01 01: the error lists both with codes and paths. */
 static void test_hier_ambiguous(void **state) {
   const hier *h = *state;
@@ -410,7 +437,8 @@ static void test_hier_failure_leaves_outputs(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_hier_long_reference),
-      cmocka_unit_test(test_hier_find_forms),
+    cmocka_unit_test(test_hier_find_forms),
+    cmocka_unit_test(test_hier_find_fullwidth),
     cmocka_unit_test(test_hier_ambiguous),
     cmocka_unit_test(test_hier_unknown_suggests),
     cmocka_unit_test(test_hier_preorder_ranges),

@@ -97,6 +97,8 @@ static void test_money_parse_forms(void **state) {
     {"92,233,720,368,547,758.07", MAX},
     {"-92233720368547758.08", MIN},
     {"9223372036854.775807万元", MAX},
+    {"２０万", 20000000},            /* a Chinese input method's full-width digits: NFKC */
+    {"１，２３４．５６", 123456},
   };
   size_t i;
   (void)state;
@@ -139,7 +141,7 @@ static void test_money_parse_errors(void **state) {
     {"10万万", BUDGET_ESYNTAX, 4, "the end of the amount after its unit"},
     {"10元万", BUDGET_ESYNTAX, 4, "the end of the amount after its unit"},
     {"1.5,000", BUDGET_ESYNTAX, 4, "no separators after '.'"},
-    {"１００", BUDGET_ESYNTAX, 1, "a digit"},
+    {"１００ｘ", BUDGET_ESYNTAX, 4, "a unit"},  /* full-width, read as NFKC: '100x', at the same character */
     {"92233720368547758.08", BUDGET_EOVERFLOW, 1, "within"},
     {"-92233720368547758.09", BUDGET_EOVERFLOW, 1, "within"},
     {"9223372036854.775808万元", BUDGET_EOVERFLOW, 1, "within"},
@@ -242,6 +244,7 @@ static void test_rate_parse(void **state) {
     {"-2/3", -2, 3},    {"2", 2, 1},        {"+12.25%", 49, 400}, {"0", 0, 1},
     {"0/7", 0, 1},      {"100%", 1, 1},     {"6/4", 3, 2},   {"0.000001%", 1, 100000000},
     {"9223372036854775807", MAX, 1},
+    {"５％", 1, 20},    {"－３．５％", -7, 200}, {"１／３", 1, 3},  /* full-width, read as NFKC */
   };
   static const struct {
     const char *text;
@@ -255,6 +258,7 @@ static void test_rate_parse(void **state) {
     {"9223372036854775808", BUDGET_EOVERFLOW, 1},
     {"1/9223372036854775808", BUDGET_EOVERFLOW, 1},
     {"123456789012345678901234567890123456789%", BUDGET_EOVERFLOW, 1},
+    {"５％％", BUDGET_ESYNTAX, 3},  /* the column of the full-width text itself */
   };
   size_t i;
   (void)state;
