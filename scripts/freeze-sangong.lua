@@ -6,8 +6,9 @@
 --
 -- The 三公 lines are economic lines of table 7 (302 12, 302 17, 302 31) and
 -- also the 三公 table (table 8); holding them makes the 5% cut fall on the
--- other 302 lines only (office costs, utilities, rent, ...). As in
--- hold-personnel-cut-3pct.lua, the function side is cut by the same amount.
+-- other 302 lines only (office costs, utilities, rent, ...). The engine carries
+-- the same amount to the function side (一般公共预算 basic spending), as in
+-- hold-personnel-cut-3pct.lua.
 
 local base = model or budget.load("models/sast-2021.lua")
 
@@ -17,7 +18,6 @@ s:hold("302 12")                -- and their economic lines
 s:hold("302 17")
 s:hold("302 31")
 
-local moved = s:cut("302", "5%")  -- 5% of 8,051,695 元, spread over the 302 lines not held
-s:add({["资金来源"] = "一般公共预算", ["支出性质"] = "基本支出"}, moved)
+s:cut("302", "5%")  -- 5% of 8,051,695 元, spread over the 302 lines not held
 
 s:report()

@@ -5,10 +5,9 @@
 -- Run it:  build/budget run scripts/hold-personnel-cut-3pct.lua --model models/sast-2021.lua
 --
 -- Basic spending is described twice in the document: by economic line (table 7)
--- and by function (table 5). A cut has to be made on both, by the same amount,
--- or the two descriptions disagree (see cut-science-5pct.lua). This script cuts
--- the economic side first and then takes exactly the same amount from the
--- function side, so no rule is broken.
+-- and by function (table 5). The script cuts the economic side; the model links
+-- the two, so the engine takes exactly the same amount from the function side,
+-- spread over its 一般公共预算 basic cells, and no rule is broken.
 
 local base = model or budget.load("models/sast-2021.lua")
 
@@ -22,9 +21,6 @@ s:hold("302 31")                           -- 公务用车运行维护费   /
 
 -- 3% of all basic spending (64,728,976 元), taken from the 公用经费 lines not held.
 -- 'cut' returns how much the total moved (a negative amount).
-local moved = s:cut({facts = "经济"}, "3%")
-
--- The same amount from 一般公共预算 basic spending by function.
-s:add({["资金来源"] = "一般公共预算", ["支出性质"] = "基本支出"}, moved)
+s:cut({facts = "经济"}, "3%")              -- 3% of all basic spending, from the lines not held
 
 s:report()

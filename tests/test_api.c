@@ -96,7 +96,7 @@ static void test_api_violations_and_report(void **state) {
   size_t len = 0;
   assert_int_equal(budget_result_violations(r, 0, &n), BUDGET_OK);
   assert_int_equal(budget_result_violations(r, 5, &n), BUDGET_ENOTFOUND);
-  assert_true(n >= 4);
+  assert_true(n >= 3);  /* 三公经费 and 公务接待费 grow; 人员经费 falls (the 2万 is carried to 302 17 and 支出) */
   for (k = 0; k < n; k++) {
     assert_int_equal(budget_result_violation(r, 0, k, &v), BUDGET_OK);
     assert_int_equal(v.difference, v.found - v.expected);
@@ -107,9 +107,10 @@ static void test_api_violations_and_report(void **state) {
     if (strcmp(v.rule, "公务接待费不增长") == 0) {
       assert_int_equal(v.difference, 2000000);  /* 2万元 in fen */
       assert_string_equal(v.members, "公务接待费");
+      assert_string_equal(v.message, "公务接待费 94,700.00 is more than the base's 74,700.00 by 20,000.00: it must not grow");
     }
   }
-  assert_true(errors >= 3);
+  assert_true(errors >= 2);
   assert_int_equal(budget_result_violation(r, 0, n, &v), BUDGET_ENOTFOUND);
   assert_int_equal(budget_result_report_text(r, 0, "table", &text, &len), BUDGET_OK);
   assert_non_null(strstr(text, "Scenario: grow"));

@@ -45,7 +45,7 @@ static void test_cli_version(void **state) {
 
 /* --help prints the usage and the exit codes on stdout, exit 0. */
 static void test_cli_help(void **state) {
-  char out[2048];
+  char out[4096];
   (void)state;
   assert_int_equal(run("--help", out, sizeof out), 0);
   assert_non_null(strstr(out, "usage: budget"));

@@ -180,6 +180,46 @@ static int l_facts(lua_State *L) {
   return 1;
 }
 
+/* core:link(kind, set_a, sel_a, set_b, sel_b) → index; or nil and why ("cycle", "grain", ...): two
+** selections that describe the same money (model.h). kind is "equal" or "part" (a within b). [-0, +1|2, v] */
+static int l_link(lua_State *L) {
+  static const char *const kinds[] = {"equal", "part", NULL};
+  model *m = lbind_checkmutable(L);
+  model_link l;
+  size_t index;
+  budget_status rc;
+  memset(&l, 0, sizeof l);
+  l.kind = luaL_checkoption(L, 2, NULL, kinds) == 0 ? MODEL_LINK_EQUAL : MODEL_LINK_PART;
+  l.set[0] = lbind_checkset(L, m, 3);
+  lbind_checkkey(L, model_facts(m, l.set[0]), 4, l.sel[0], true);
+  l.set[1] = lbind_checkset(L, m, 5);
+  lbind_checkkey(L, model_facts(m, l.set[1]), 6, l.sel[1], true);
+  rc = model_add_link(m, &l, &index);
+  if (rc == BUDGET_OK) {
+    lua_pushinteger(L, (lua_Integer)index);
+    return 1;
+  }
+  lua_pushnil(L);
+  if (rc != BUDGET_EINVAL) lua_pushstring(L, status_str(rc));
+  else if (l.set[0] == l.set[1]) lua_pushstring(L, "both sides are in one fact set");
+  else if (model_nlinks(m) == MODEL_MAX_LINKS) lua_pushstring(L, "too many links (64 at most)");
+  else if (model_link_overlaps(m, &l))
+    lua_pushstring(L, "a link between the same two fact sets already takes some of these cells: the two would pull "
+                      "them two ways");
+  else if (model_linked(m, l.set[0], l.set[1]))
+    lua_pushstring(L, "the two fact sets are already joined through others: a change would have two ways to go");
+  else lua_pushstring(L, "the two fact sets' grains do not divide one another");
+  return 2;
+}
+
+/* core:linked(set_a, set_b) → whether links join the two fact sets. [-0, +1, v] */
+static int l_linked(lua_State *L) {
+  model *m = lbind_checkcore(L);
+  size_t a = lbind_checkset(L, m, 2), b = lbind_checkset(L, m, 3);
+  lua_pushboolean(L, model_linked(m, a, b));
+  return 1;
+}
+
 /* Reads the key table at idx (member ids, one per dimension of f). */
 void lbind_checkkey(lua_State *L, const facts *f, int idx, hier_id *key, bool allow_none) {
   size_t d, nd = facts_ndims(f);
@@ -399,7 +439,7 @@ static const luaL_Reg core_methods[] = {
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
   {"negatives", l_negatives}, {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count}, {"bytes", l_bytes}, {"prepare", l_prepare},
-  {"pointer", l_pointer}, {"loaded", l_loaded}, {NULL, NULL}};
+  {"pointer", l_pointer}, {"loaded", l_loaded}, {"link", l_link}, {"linked", l_linked}, {NULL, NULL}};
 
 void lbind_open_core(lua_State *L) {
   static const luaL_Reg meta[] = {{"__gc", l_core_gc}, {NULL, NULL}};

@@ -7,6 +7,7 @@
 */
 #include "lbind.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "core/scenario.h"
@@ -182,6 +183,26 @@ static int l_ov_transfer(lua_State *L) {
   lbind_checkkey(L, ff, 3, from, true);
   lbind_checkkey(L, tf, 5, to, true);
   return result(L, scenario_transfer(s, fs, from, ts, to, lbind_checkmoney(L, 6)));
+}
+
+/* overlay:carry(on): whether later changes are carried to linked descriptions (scenario.h). [-0, +0, v] */
+static int l_ov_carry(lua_State *L) {
+  scenario_carry(checkoverlay(L), lua_toboolean(L, 2));
+  return 0;
+}
+
+/* overlay:failed_link() → the index (from 0) of the link whose carry failed the last change and the side
+** (1 for a, 2 for b) it could not land on, or nil. [-0, +1|2, v] */
+static int l_ov_failed_link(lua_State *L) {
+  int side;
+  size_t i = scenario_failed_link(checkoverlay(L), &side);
+  if (i == SIZE_MAX) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushinteger(L, (lua_Integer)i);
+  lua_pushinteger(L, side + 1);
+  return 2;
 }
 
 /* overlay:hold(set, sel, held) → count [-0, +1, v] */
@@ -456,7 +477,8 @@ static const luaL_Reg overlay_methods[] = {
   {"copy", l_ov_copy}, {"total", l_ov_total}, {"add", l_ov_add},   {"set", l_ov_set},     {"scale", l_ov_scale},
   {"transfer", l_ov_transfer}, {"hold", l_ov_hold}, {"put", l_ov_put}, {"cells", l_ov_cells}, {"negatives", l_ov_negatives},
   {"count", l_ov_count}, {"mark", l_ov_mark}, {"step_moves", l_ov_step_moves}, {"step_rounding", l_ov_step_rounding},
-  {"failing", l_ov_failing}, {"any_negative", l_ov_any_negative}, {NULL, NULL}};
+  {"failing", l_ov_failing}, {"any_negative", l_ov_any_negative}, {"carry", l_ov_carry},
+  {"failed_link", l_ov_failed_link}, {NULL, NULL}};
 
 /* }================================================================== */
 

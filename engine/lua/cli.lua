@@ -25,6 +25,8 @@ commands:
                                     --explain adds what each step moved, per 类 and 款
   compare MODEL SCRIPT... [--format table|csv|json|md|html] [-o FILE] [--allow DIR]... [--trusted]
                                     the last scenario of each script, side by side
+  compare-years A.lua B.lua [--format table|csv|json|md] [-o FILE]
+                                    two years of one department by 类 and 款, with the changes
   batch SCRIPT --model MODEL [--param NAME=FROM:TO:STEP | NAME=a,b,c]... [--jobs N]
         [--shard K/N] [--format csv|jsonl|html] [-o FILE]
                                     the script once per point of the parameters, in parallel
@@ -33,9 +35,11 @@ commands:
   import DOCUMENT.txt [-o MODEL.lua]
                                     a published budget's text into a model
   check MODEL                       run every rule on the base model
-  show MODEL [--table NAME] [--format table|csv|json|md] [--from-cells]
+  show MODEL [--table NAME] [--format table|csv|json|md] [--from-cells] [--scenario SCRIPT] [--change]
                                     the published tables, every row as printed;
-                                    --from-cells: every figure from the cells
+                                    --from-cells: every figure from the cells;
+                                    --scenario: as printed after the script's last scenario,
+                                    --change with a column of each table's change
 options:
   --version   print the engine's version and the Lua and LPeg it runs
   --help      print this help
@@ -153,19 +157,32 @@ local function find_view(m, name)
   end
 end
 
--- budget show MODEL [--table NAME] [--format FMT] [--from-cells]: the tables as the document
--- prints them (the stated rows; view.render_printed), or with --from-cells every figure from the cells.
+-- budget show MODEL [--table NAME] [--format FMT] [--from-cells] [--scenario SCRIPT [--change]]: the
+-- tables as the document prints them (the stated rows; view.render_printed), or with --from-cells
+-- every figure from the cells; with --scenario, as they would be printed after the last scenario
+-- the script makes (from its cells: every table consistent with the others, the links carrying
+-- each change), with --change a column of each block's change against the base.
+local CLI  -- what the commands in their own modules use of this one: set once they are all defined
+
+local SHOW_USAGE = "budget show MODEL [--table NAME] [--format FMT] [--from-cells] [--scenario SCRIPT] [--change]"
 local function cmd_show(args)
-  local pos, opts = parse(args, { table = true, format = true, ["from-cells"] = "flag" })
+  local pos, opts = parse(args, { table = true, format = true, ["from-cells"] = "flag", scenario = true,
+                                  change = "flag", trusted = "flag", allow = "list" })
   if not pos then return bad("show: %s", opts) end
-  if #pos ~= 1 then
-    return bad("show: expected one model file: budget show MODEL [--table NAME] [--format FMT] [--from-cells]")
-  end
+  if #pos ~= 1 then return bad("show: expected one model file: %s", SHOW_USAGE) end
+  if opts.change and not opts.scenario then return bad("show: --change needs --scenario SCRIPT: %s", SHOW_USAGE) end
   local report = require "budget.report"
   local fmt = opts.format or "table"
   if not report.FORMATS[fmt] then return bad("show: unknown format '%s': expected table, csv, json or md", fmt) end
   local m, err = load_model(pos[1])
   if not m then return bad("%s", err) end
+  local s
+  if opts.scenario then
+    local made, model_or_err = require("budget.compare").last_scenario(CLI, pos[1], opts.scenario, opts.trusted or false,
+      opts.allow, "show")
+    if not made then return bad("%s", model_or_err) end
+    s, m = made, model_or_err
+  end
   local views = m.views
   if opts.table then
     local v = find_view(m, opts.table)
@@ -177,11 +194,19 @@ local function cmd_show(args)
     views = { v }
   end
   local view = require "budget.view"
-  local render = opts["from-cells"] and view.render or view.render_printed
+  local function render(model, v)
+    if s and opts.change then return view.render_change(model, v, s) end
+    if s then return view.render(model, v, s) end
+    return (opts["from-cells"] and view.render or view.render_printed)(model, v)
+  end
   local out = {}
   for _, v in ipairs(views) do
     local ok, grid = pcall(render, m, v)
     if not ok then return bad("%s: view '%s': %s", pos[1], v.name, grid) end
+    if s then  -- a scenario's cells are at the fen: its tables print them so, and add up to the fen
+      grid.title = grid.title .. "（" .. s.name .. "）"
+      if (grid.decimals or 0) < 2 then grid.decimals = 2 end
+    end
     out[#out + 1] = report.view(grid, fmt, m)
   end
   io.write(table.concat(out, fmt == "table" and "\n\n" or (fmt == "md" and "\n" or "")))
@@ -281,8 +306,7 @@ end
 
 M.script_env = script_env
 
--- What the commands in their own modules use of this one.
-local CLI = { bad = bad, parse = parse, load_model = load_model, emit = emit }
+CLI = { bad = bad, parse = parse, load_model = load_model, emit = emit }
 
 local function cmd_batch(args)
   return require("budget.batch").command(args, CLI)
@@ -290,6 +314,10 @@ end
 
 local function cmd_compare(args)
   return require("budget.compare").command(args, CLI)
+end
+
+local function cmd_compare_years(args)
+  return require("budget.compare").years_command(args, CLI)
 end
 
 -- budget totals MODEL [--facts SET] [--dim DIMENSION]: every member's total, a line each.
@@ -314,7 +342,7 @@ local function cmd_totals(args)
 end
 
 local COMMANDS = { check = cmd_check, show = cmd_show, run = cmd_run, import = cmd_import, batch = cmd_batch,
-                   totals = cmd_totals, compare = cmd_compare }
+                   totals = cmd_totals, compare = cmd_compare, ["compare-years"] = cmd_compare_years }
 
 -- The command line, as main.c passes it: {argv[1], ...}. Returns the exit status.
 function M.main(args)

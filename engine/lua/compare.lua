@@ -220,27 +220,11 @@ function M.command(args, cli)
   if not (report.FORMATS[fmt] or fmt == "html") then
     return bad("compare: unknown format '%s': expected table, csv, json, md or html", fmt)
   end
-  local sandbox, run = require "budget.sandbox", require "budget.run"
   local entries = {}
   for k = 2, #pos do
-    -- each script its own load of the model: what one does to its tables, no other sees
-    local model, err = cli.load_model(pos[1])
-    if not model then return bad("%s", err) end
-    local path = pos[k]
-    local f, ferr = io.open(path, "rb")
-    if not f then return bad("%s: cannot read the script: %s", path, (ferr:gsub("^.-: ", ""))) end
-    local src = f:read("a")
-    f:close()
-    local dirs = { ".", path:match("^(.*)/[^/]*$") or "." }
-    for _, d in ipairs(allow) do dirs[#dirs + 1] = d end
-    local limits = { trusted = trusted, allow = dirs }
-    local ctx = run.new()  -- what a script reports of itself is not the comparison
-    local ok, rerr = sandbox.run(src, path, sandbox.env({}, { model = model, context = ctx }, limits), limits)
-    if not ok then return bad("%s", rerr) end
-    local made = ctx.made[#ctx.made]
-    if not made then return bad("%s: the script made no scenario to compare (model:scenario(name))", path) end
-    if made.base.core ~= model.core then return bad("%s: its scenario is not of the model %s", path, pos[1]) end
-    entries[#entries + 1] = { script = path, scenario = made }
+    local made, err = M.last_scenario(cli, pos[1], pos[k], trusted, allow, "compare")
+    if not made then return bad("%s", err) end
+    entries[#entries + 1] = { script = pos[k], scenario = made }
   end
   local base, err = cli.load_model(pos[1])  -- the base the table shows: one no script has touched
   if not base then return bad("%s", err) end
@@ -257,6 +241,125 @@ function M.command(args, cli)
   local done, werr = cli.emit(text, output)
   if not done then return bad("%s", werr) end
   return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
+end
+
+-- The last scenario the script at 'path' makes, run sandboxed on its own load of the model at
+-- 'model_path' (what one script does to its tables, no other sees); or nil and the message.
+-- 'what' says what the scenario is for, in the message of a script that makes none.
+function M.last_scenario(cli, model_path, path, trusted, allow, what)
+  local sandbox, run = require "budget.sandbox", require "budget.run"
+  local model, err = cli.load_model(model_path)
+  if not model then return nil, err end
+  local f, ferr = io.open(path, "rb")
+  if not f then return nil, string.format("%s: cannot read the script: %s", path, (ferr:gsub("^.-: ", ""))) end
+  local src = f:read("a")
+  f:close()
+  local dirs = { ".", path:match("^(.*)/[^/]*$") or "." }
+  for _, d in ipairs(allow or {}) do dirs[#dirs + 1] = d end
+  local limits = { trusted = trusted, allow = dirs }
+  local ctx = run.new()  -- what a script reports of itself is not what the command prints
+  local ok, rerr = sandbox.run(src, path, sandbox.env({}, { model = model, context = ctx }, limits), limits)
+  if not ok then return nil, rerr end
+  local made = ctx.made[#ctx.made]
+  if not made then return nil, string.format("%s: the script made no scenario to %s (model:scenario(name))", path, what) end
+  if made.base.core ~= model.core then return nil, string.format("%s: its scenario is not of the model %s", path, model_path) end
+  return made, model
+end
+
+-- {==================================================================
+-- Two years of one department: budget compare-years A.lua B.lua
+-- ===================================================================
+
+-- The 类 and 款 of a model's main fact set by its first dimension: {[code] = {name, depth, total}}.
+local function classes_of(m)
+  local dim = m.main.dims[1]
+  local out = {}
+  for _, mem in ipairs(m:members(dim)) do
+    if mem.depth <= 1 and mem.spaced ~= "" then
+      out[mem.spaced] = { name = mem.name, depth = mem.depth,
+                          total = m:total({ facts = m.main.name, [dim] = mem.id }) }
+    end
+  end
+  return out
+end
+
+-- What the later document states of its change from the earlier year ('财政拨款支出预算比2024年增减'),
+-- against what the two models give: {name, stated, computed} for each figure both state.
+local function stated_changes(a, b)
+  local out = {}
+  local year = tostring(a.info.year or "")
+  for _, sc in ipairs(b.scalar_list or {}) do
+    local what = sc.name:match("^(.-)比" .. year .. "年增减$")
+    if year ~= "" and what and b.scalars[what] and a.scalars[what] and sc.value then
+      local was, now = a.scalars[what].value, b.scalars[what].value
+      if was and now then out[#out + 1] = { name = what, stated = sc.value, computed = now - was } end
+    end
+  end
+  return out
+end
+
+-- The comparison as a view grid (report.view prints it in every format): a row for every 类 and
+-- 款 either year has, with A, B, the change and the change in percent.
+function M.years_grid(a, b)
+  local ca, cb = classes_of(a), classes_of(b)
+  local codes, seen = {}, {}
+  for _, t in ipairs { ca, cb } do
+    for code in pairs(t) do if not seen[code] then seen[code] = true; codes[#codes + 1] = code end end
+  end
+  table.sort(codes)
+  local ZERO = C.fen(0)
+  local function label(m, key) return tostring(m.info.year or key) end
+  local rows = {}
+  local function row(kind, code, name, depth, x, y)
+    rows[#rows + 1] = { kind = kind, key = code ~= "" and code or name, code = code, label = name, depth = depth,
+                        values = { x, y, y - x, C.percent(y - x, x) } }
+  end
+  row("total", "", "总计", nil, a:total({ facts = a.main.name }), b:total({ facts = b.main.name }))
+  for _, code in ipairs(codes) do
+    local ra, rb = ca[code], cb[code]
+    row("member", code, (rb or ra).name, (rb or ra).depth, ra and ra.total or ZERO, rb and rb.total or ZERO)
+  end
+  local dim = b.main.dims[1]
+  return {
+    name = "compare-years", unit = "元", decimals = 2,
+    title = string.format("%s → %s", a.info.name or a.file, b.info.name or b.file),
+    blocks = { { columns = { label(a, "A"), label(b, "B"), "增减", "增减率" }, dimension = dim,
+                 code_label = dim .. "科目编码", name_label = dim .. "科目名称", rows = rows } },
+  }, stated_changes(a, b)
+end
+
+-- budget compare-years A.lua B.lua [--format FMT] [-o FILE]: two models of one department (two
+-- years) by 类 and 款, with what the later document says it changed by, checked against both.
+function M.years_command(args, cli)
+  local bad = cli.bad
+  local pos, opts = cli.parse(args, { format = true, output = true })
+  if not pos then return bad("compare-years: %s", opts) end
+  if #pos ~= 2 then return bad("compare-years: expected two models: budget compare-years A.lua B.lua [--format FMT]") end
+  local fmt = opts.format or "table"
+  if not report.FORMATS[fmt] then return bad("compare-years: unknown format '%s': expected table, csv, json or md", fmt) end
+  local a, err = cli.load_model(pos[1])
+  if not a then return bad("%s", err) end
+  local b, berr = cli.load_model(pos[2])
+  if not b then return bad("%s", berr) end
+  if a.main.dims[1] ~= b.main.dims[1] then
+    return bad("compare-years: %s's spending is by %s, %s's by %s: not the same classification", pos[1],
+      a.main.dims[1], pos[2], b.main.dims[1])
+  end
+  local ok, grid, changes = pcall(M.years_grid, a, b)
+  if not ok then return bad("%s", grid) end
+  local text = report.view(grid, fmt, b)
+  if (fmt == "table" or fmt == "md") and #changes > 0 then
+    local lines = { "", (fmt == "md" and "### " or "") .. "What the later document says it changed by" }
+    for _, c in ipairs(changes) do
+      local same = c.stated:round(C.money("0.01万元")) == c.computed:round(C.money("0.01万元"))
+      lines[#lines + 1] = string.format("%s%s: stated %s, the two models give %s%s", fmt == "md" and "- " or "",
+        c.name, c.stated:format("万元"), c.computed:format("万元"), same and "" or " (they differ)")
+    end
+    text = text .. table.concat(lines, "\n") .. "\n"
+  end
+  local done, werr = cli.emit(text, opts.output)
+  if not done then return bad("%s", werr) end
+  return 0
 end
 
 -- }==================================================================

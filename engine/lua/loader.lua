@@ -361,6 +361,31 @@ local function replayer(core)
   return R
 end
 
+-- A link between two descriptions of the same money (rules.lua's link and part_of): into the
+-- core, once its fact sets are built, and m.links; its rule compares at the coarser grain.
+local function build_link(m, d, file, shared)
+  local spec = d.spec.link
+  local sides = {}
+  for i, ref in ipairs { spec.a, spec.b } do
+    local set, sel = m:find_selection(ref)
+    if not set then fail(file, d.line, "%s \"%s\": %s", spec.kind == "equal" and "link" or "part_of", d.name, sel) end
+    local ids = {}
+    for k = 1, #set.dims do ids[k] = sel[k] end
+    sides[i] = { set = set, sel = ids }
+  end
+  local a, b = sides[1], sides[2]
+  if not shared then
+    local index, why = m.core:link(spec.kind, a.set.index, a.sel, b.set.index, b.sel)
+    if not index then
+      fail(file, d.line, "%s \"%s\": %s and %s cannot be linked: %s", spec.kind == "equal" and "link" or "part_of",
+        d.name, refs.describe(spec.a), refs.describe(spec.b), why)
+    end
+  end
+  local coarse = a.set.grain > b.set.grain and a.set.grain or b.set.grain
+  if a.set.grain ~= b.set.grain and not d.spec.linear.grain then d.spec.linear.grain = coarse end
+  m.links[#m.links + 1] = { name = d.name, kind = spec.kind, a = a, b = b, rule = d.spec, line = d.line }
+end
+
 -- Runs a model chunk in its sandbox and builds the model. 'name' is the file for messages;
 -- 'shared', when given, is a core built from the same file by another state.
 local function build(src, file, shared)
@@ -423,14 +448,16 @@ local function build(src, file, shared)
     m.core.finish()
     m.core = shared
   end
-  for _, d in ipairs(decls) do  -- rules last: they may name any view, scalar or member
-    if d.kind == "rule" then
-      for _, r in ipairs(rules.define(m, d, file)) do m.rules[#m.rules + 1] = r end
-    end
-  end
   m.main = m.info.main and m.set_by_name[m.info.main] or m.sets[1]
   if m.info.main and not m.set_by_name[m.info.main] then
     fail(file, decls[1] and decls[1].line, "model: main = '%s' is not a fact set", m.info.main)
+  end
+  m.links = {}
+  for _, d in ipairs(decls) do  -- rules last: they may name any view, scalar or member
+    if d.kind == "rule" then
+      for _, r in ipairs(rules.define(m, d, file)) do m.rules[#m.rules + 1] = r end
+      if d.spec.link then build_link(m, d, file, shared) end
+    end
   end
   m.core:loaded()  -- a base model never changes: a script that reaches its core cannot either
   return m

@@ -8,6 +8,7 @@
 --   at_most("名称", a, b [, opts])
 --   rows_equal("名称", view_a, column_a, view_b, column_b)
 --   no_growth("名称", a), no_fall("名称", a), nonnegative "名称"     (policy: judge scenarios)
+--   link("名称", total(a), total(b)), part_of("名称", total(a), total(b))  one money described twice
 -- where a, b are expressions: total(ref), figure(name), stated(view, row, column).
 -- Kinds: "document" rules compare the cells with what the document states
 -- and judge the base model only; "identity" and "policy" rules judge
@@ -128,18 +129,39 @@ local function linear_rule(name, left, right, opts, op, breach)
   for i, r in ipairs(right) do rs[i] = as_expr(r) end
   local severity, grain, kind = options(opts)
   local all = { left, table.unpack(rs) }
-  return {
+  local r = {
     is_rule = true, name = name, severity = severity, kind = kind_of(kind, all),
     linear = { op = op, left = { left }, right = rs, grain = grain },
-    check = function(m, report)
-      if not m.base and any_misprinted(m, all) then return end
-      local sum = ZERO
-      for _, r in ipairs(rs) do sum = sum + r.eval(m) end
-      local v = breach(left, rs, left.eval(m), sum, grain)
-      if v then report(v) end
-    end,
   }
+  r.check = function(m, report)  -- the grain read now: a link's is known only once its fact sets are
+    if not m.base and any_misprinted(m, all) then return end
+    local sum = ZERO
+    for _, x in ipairs(rs) do sum = sum + x.eval(m) end
+    local v = breach(left, rs, left.eval(m), sum, r.linear.grain)
+    if v then report(v) end
+  end
+  return r
 end
+
+-- link(name, a, b [, opts]): a and b, each total(ref), are the same money described twice (the
+-- economic lines and 一般公共预算 basic spending): a scenario's change of one is carried to the other
+-- (engine/core/model.h), and the rule a = b, at the coarser grain of the two, judges the result.
+-- part_of(name, a, b): a is a part of b (the listed projects within 项目支出): a change of a is one
+-- of b, b never falls below a, and the rule a ≤ b judges it.
+local function link_rule(kind, name, a, b, opts)
+  a, b = as_expr(a), as_expr(b)
+  if not a.total_of or not b.total_of then
+    error(string.format("%s(\"%s\", a, b): a and b are totals of the cells, total(ref)", kind == "equal" and "link"
+      or "part_of", tostring(name)), 0)
+  end
+  local r = kind == "equal" and shapes.equal(name, a, b, opts) or shapes.at_most(name, a, b, opts)
+  r.kind = "identity"
+  r.link = { kind = kind, a = a.total_of.ref, b = b.total_of.ref }
+  return r
+end
+
+function shapes.link(name, a, b, opts) return link_rule("equal", name, a, b, opts) end
+function shapes.part_of(name, a, b, opts) return link_rule("part", name, a, b, opts) end
 
 -- equal(name, a, b [, opts]): a = b.
 function shapes.equal(name, a, b, opts)
@@ -167,7 +189,8 @@ function shapes.at_most(name, a, b, opts)
     if grain then found, limit = found:round(grain), limit:round(grain) end
     if found > limit then
       return { members = { l.label, rs[1].label }, found = found, expected = limit,
-               message = string.format("%s must not exceed %s", l.label, rs[1].label) }
+               message = string.format("%s %s exceeds %s %s by %s: it must not exceed it", l.label, tostring(found),
+                 rs[1].label, tostring(limit), tostring(found - limit)) }
     end
   end)
 end
@@ -232,7 +255,10 @@ local function against_base(name, a, opts, worse, message, op)
       local found = a.eval(m)
       if grain then found, limit = found:round(grain), limit:round(grain) end
       if worse(found, limit) then
-        report { members = { a.label }, found = found, expected = limit, message = string.format(message, a.label) }
+        local by = found - limit
+        report { members = { a.label }, found = found, expected = limit,
+                 message = string.format(message, a.label, tostring(found), tostring(limit),
+                   tostring(by < ZERO and -by or by)) }
       end
     end,
   }
@@ -240,12 +266,12 @@ end
 
 -- no_growth(name, a): in a scenario, a must not be more than in the base (三公经费).
 function shapes.no_growth(name, a, opts)
-  return against_base(name, a, opts, function(x, base) return x > base end, "%s must not grow against the base", "le")
+  return against_base(name, a, opts, function(x, base) return x > base end, "%s %s is more than the base's %s by %s: it must not grow", "le")
 end
 
 -- no_fall(name, a): in a scenario, a must not be less than in the base (人员经费).
 function shapes.no_fall(name, a, opts)
-  return against_base(name, a, opts, function(x, base) return x < base end, "%s must not fall below the base", "ge")
+  return against_base(name, a, opts, function(x, base) return x < base end, "%s %s is less than the base's %s by %s: it must not fall", "ge")
 end
 
 -- nonnegative(name): no cell of any fact set may be below zero.
@@ -260,7 +286,8 @@ function shapes.nonnegative(name, opts)
       for _, set in ipairs(base.sets) do
         for _, c in ipairs(m:negatives(set.name)) do
           report { members = { set.name, label(base, set, c) }, found = c[#set.dims + 1], expected = ZERO,
-                   message = "a cell may not be negative" }
+                   message = string.format("%s %s is %s: a cell may not be negative", set.name, label(base, set, c),
+                     tostring(c[#set.dims + 1])) }
         end
       end
     end,
@@ -540,11 +567,20 @@ end
 -- makes no closures (it happens once a scenario, thousands of times a second in a batch).
 local run_out, run_rule = nil, nil
 
+-- A breach of an equality in words, with its figures: '经济分类合计 64,728,976.00 ≠ 一般公共预算基本支出
+-- 63,387,612.65: 1,341,363.35 more'. What a shape that words its own breach says instead.
+function M.sentence(v)
+  local diff = v.found - v.expected
+  local by = diff < ZERO and -diff or diff
+  return string.format("%s %s ≠ %s %s: %s %s", tostring(v.members[1]), tostring(v.found),
+    tostring(v.members[2] or "expected"), tostring(v.expected), tostring(by), diff < ZERO and "less" or "more")
+end
+
 local function run_report(v)
   local r = run_rule
   v.rule, v.severity, v.kind = r.name, r.severity, r.kind
   v.diff = v.found - v.expected
-  v.message = v.message or "found and expected differ"
+  v.message = v.message or M.sentence(v)
   run_out[#run_out + 1] = v
 end
 
@@ -593,7 +629,7 @@ function M.run(rules, m, kinds)
   local function report(v)
     v.rule, v.severity, v.kind = current.name, current.severity, current.kind
     v.diff = v.found - v.expected
-    v.message = v.message or "found and expected differ"
+    v.message = v.message or M.sentence(v)
     out[#out + 1] = v
   end
   local ok, err = limited(function()  -- one protected call for all of them: this runs once a scenario

@@ -37,23 +37,32 @@ M.SCENARIO_KINDS = { identity = true, policy = true }
 -- that recorded its moves, and where it started (origin: nil for the base, a layer on a
 -- parent with the parent's overlay as it was then, or a merge). If the base is a run's view
 -- of the model (engine/lua/run.lua), the scenario is that run's.
-function M.new(base, name, parent)
+function M.new(base, name, parent, opts)
+  if opts ~= nil and (type(opts) ~= "table" or (opts.carry ~= nil and type(opts.carry) ~= "boolean")) then
+    error("scenario(name [, {carry = false}]): the options are a table, carry true or false", 3)
+  end
+  local carry = true
+  if parent then carry = parent.carry end
+  if opts and opts.carry ~= nil then carry = opts.carry end
   local s = setmetatable({
     base = base, name = name or "scenario", ov = parent and parent.ov:copy() or base.core:scenario(), ops = {},
     origin = parent and { kind = "layer", parent = parent, n = #parent.ops, state = parent.ov:copy() } or nil,
+    carry = carry,  -- whether operations carry changes to linked descriptions unless they say otherwise
   }, Scenario)
   local ctx = run.of(base)
   if ctx then ctx:add(s) end
   return s
 end
 
-function model.Model:scenario(name)
-  return M.new(self, name)
+-- base:scenario(name [, {carry = false}]): with carry = false, no operation carries its change to
+-- linked descriptions unless it says {carry = true}: the analyst keeps them by hand.
+function model.Model:scenario(name, opts)
+  return M.new(self, name, nil, opts)
 end
 
--- s:scenario(name): a scenario on top of this one (its changes and holds, then more).
-function Scenario:scenario(name)
-  return M.new(self.base, name, self)
+-- s:scenario(name [, opts]): a scenario on top of this one (its changes and holds, then more).
+function Scenario:scenario(name, opts)
+  return M.new(self.base, name, self, opts)
 end
 
 -- The fact set and selection a reference names; raises at the caller's caller's line.
@@ -178,12 +187,81 @@ local function require_cells(s, what, ref, set, sel, level)
   error(string.format("%s %s: no cell of %s has it%s", what, describe(ref), set.name, elsewhere(s, ref)), level + 1)
 end
 
-local function change(s, op, ref, arg, apply)
+-- The holds a scenario has (its layers' first), each {ref =, line =}, in order.
+local function holds_of(s, out)
+  out = out or {}
+  local origin = s.origin
+  if origin and origin.kind == "layer" then holds_of(origin.parent, out) end
+  for _, o in ipairs(s.ops) do
+    if o.op == "hold" then out[#out + 1] = o end
+  end
+  return out
+end
+
+-- Why a change could not be carried to a linked description: the link, and the holds that leave
+-- it no cell to fall on (or that its cells are all at zero).
+local hold_sets  -- the fact sets a hold applies to (below, with the holds)
+
+local function carry_refusal(s, what, ref, link, side)
+  local target = side == 1 and link.a or link.b
+  local held = {}
+  for _, h in ipairs(holds_of(s)) do  -- the holds on the set the carry could not land on
+    local ok, sets = pcall(hold_sets, s, h.ref, 1)
+    local here = false
+    for _, x in ipairs(ok and sets or {}) do here = here or x.set == target.set end
+    if here then held[#held + 1] = string.format("hold %s%s", describe(h.ref), h.line and (" at line " .. h.line) or "") end
+  end
+  local why = #held > 0 and ("every cell it could fall on is held (" .. table.concat(held, ", ") .. ")")
+    or "its cells are all at zero"
+  return string.format("%s %s: the change is carried to %s by the link '%s' (%s and %s describe the same money), "
+    .. "but %s; release a hold, or pass {carry = false} to change only %s and let the rules report what no longer "
+    .. "matches", what, describe(ref), target.set.name, link.name, link.a.set.name, link.b.set.name, why,
+    type(ref) == "table" and ref.from and "the one description" or describe(ref))
+end
+
+-- Whether an operation carries: its own {carry = }, else its scenario's.
+local function carries(s, opts)
+  if opts and opts.carry ~= nil then return opts.carry end
+  return s.carry
+end
+
+-- Runs 'apply' on the overlay with carrying off when the operation does not carry.
+local function with_carry(ov, carry, apply, ...)
+  if not carry then
+    ov:carry(false)
+    local ok, a, b, c = pcall(apply, ...)
+    ov:carry(true)  -- whatever happened: a later operation must not lose its carry in silence
+    if not ok then error(a, 0) end
+    return a, b, c
+  end
+  return apply(...)
+end
+
+-- The option table every operation takes: {carry = false} (and round = for scale and cut).
+local function check_opts(opts, level)
+  if opts ~= nil and type(opts) ~= "table" then
+    error("the options are a table, such as {carry = false}", level + 1)
+  end
+  if opts and opts.carry ~= nil and type(opts.carry) ~= "boolean" then
+    error("carry is true or false: {carry = false} leaves linked descriptions as they are", level + 1)
+  end
+end
+
+-- A failed operation in words, at the script's line: a carry that could not land names its link.
+local function refused(s, status, what, ref, set, level, ov)
+  local li, side = (ov or s.ov):failed_link()
+  if li and status == "nothing" then error(carry_refusal(s, what, ref, s.base.links[li + 1], side), level + 1) end
+  refuse(s, status, what, ref, set, level + 1)
+end
+
+local function change(s, op, ref, arg, apply, opts)
+  check_opts(opts, 3)
   local set, sel = resolve(s, ref, 3)
   require_cells(s, op == "add" and "add to" or op, ref, set, sel, 3)
   local rec = record(op, ref, arg, 3)
-  local delta, status = apply(s.ov, set.index, sel)
-  if not delta then refuse(s, status, op == "add" and "add to" or op, ref, set, 3) end
+  rec.carry = carries(s, opts)
+  local delta, status = with_carry(s.ov, rec.carry, apply, s.ov, set.index, sel)
+  if not delta then refused(s, status, op == "add" and "add to" or op, ref, set, 3) end
   if delta == true then delta = arg end  -- add answers true: it moved by the amount asked
   step(s, rec, delta, { set })
   return delta
@@ -192,6 +270,7 @@ end
 -- A rate given bare ('5', or the Lua integer 5) says neither percent nor factor: a cut by '5' was
 -- a cut of 500%. Only 0, and for a scale 1, cannot be misread. Raises at the script's line.
 local function plain_rate(op, ref, r, level)
+  if type(r) == "string" then r = C.nfkc(r) end  -- a full-width '５' is as bare as '5'
   local n = (type(r) == "string" and r:match("^%s*([+-]?%d+)%s*$")) or (math.type(r) == "integer" and tostring(r))
   if not n or tonumber(n) == 0 or (op == "scale" and tonumber(n) == 1) then return end
   local as_factor = op == "cut" and "the rate as a fraction or a decimal ('1/20', 0.05)"
@@ -205,7 +284,7 @@ end
 function Scenario:scale(ref, factor, opts)
   plain_rate("scale", ref, factor, 2)
   local f, round = checked(2, C.rate, factor), opts and opts.round
-  local moved = change(self, "scale", ref, f, function(ov, set, sel) return ov:scale(set, sel, f, round) end)
+  local moved = change(self, "scale", ref, f, function(ov, set, sel) return ov:scale(set, sel, f, round) end, opts)
   return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
@@ -214,47 +293,160 @@ end
 function Scenario:cut(ref, by, opts)
   plain_rate("cut", ref, by, 2)
   local r, round = checked(2, C.rate, by), opts and opts.round
-  local moved = change(self, "cut", ref, r, function(ov, set, sel) return ov:scale(set, sel, ONE - r, round) end)
+  local moved = change(self, "cut", ref, r, function(ov, set, sel) return ov:scale(set, sel, ONE - r, round) end, opts)
   return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
 -- s:set(ref, amount): the total of ref becomes amount; returns the move.
-function Scenario:set(ref, amount)
+function Scenario:set(ref, amount, opts)
   local a = checked(2, C.money, amount)
-  local moved = change(self, "set", ref, a, function(ov, set, sel) return ov:set(set, sel, a) end)
+  local moved = change(self, "set", ref, a, function(ov, set, sel) return ov:set(set, sel, a) end, opts)
   return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
 -- s:add(ref, amount): the total of ref moves by amount (negative to take away).
-function Scenario:add(ref, amount)
+function Scenario:add(ref, amount, opts)
   local a = checked(2, C.money, amount)
-  local moved = change(self, "add", ref, a, function(ov, set, sel) return ov:add(set, sel, a) end)
+  local moved = change(self, "add", ref, a, function(ov, set, sel) return ov:add(set, sel, a) end, opts)
   return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
--- s:transfer(from, to, amount): moves amount from one reference to another, both or neither.
-function Scenario:transfer(from, to, amount)
+-- s:transfer(from, to, amount [, opts]): moves amount from one reference to another, both or
+-- neither. Between two descriptions of the same money (linked fact sets), each side's move is
+-- carried to the other, so both stay whole; between descriptions that are not linked it is an error.
+function Scenario:transfer(from, to, amount, opts)
+  check_opts(opts, 2)
   local a = checked(2, C.money, amount)
   local fs, fsel = resolve(self, from, 2)
   local ts, tsel = resolve(self, to, 2)
-  if fs ~= ts then  -- two descriptions of money: moving between them would change the total of each
-    error(string.format("transfer %s from %s to %s: %s is in %s and %s in %s, which describe the money apart; a "
-      .. "transfer moves money within one of them (change each with s:add)", tostring(a), describe(from),
-      describe(to), describe(from), fs.name, describe(to), ts.name), 2)
+  local carry = carries(self, opts)
+  if fs ~= ts and not (carry and self.base.core:linked(fs.index, ts.index)) then
+    error(string.format("transfer %s from %s to %s: %s is in %s and %s in %s, %s; a transfer moves money within "
+      .. "one description (change each with s:add)", tostring(a), describe(from), describe(to), describe(from),
+      fs.name, describe(to), ts.name, carry and "which the model does not link as descriptions of the same money"
+        or "and with {carry = false} the move out of one would not reach the other"), 2)
   end
   require_cells(self, "transfer from", from, fs, fsel, 2)
   require_cells(self, "transfer to", to, ts, tsel, 2)
+  for _, side in ipairs { { fs, from }, { ts, to } } do  -- named here: the core's EGRAIN says not which side
+    local g = side[1].grain
+    if a:fen() % g:fen() ~= 0 then
+      error(string.format("transfer %s from %s to %s: the amount is not a whole number of %s's grain (%s), where %s is",
+        tostring(a), describe(from), describe(to), side[1].name, tostring(g), describe(side[2])), 2)
+    end
+  end
   local rec = record("transfer", { from = from, to = to }, a, 2)
-  local ok, status = self.ov:transfer(fs.index, fsel, ts.index, tsel, a)
+  rec.carry = carry
+  local ok, status = with_carry(self.ov, carry, self.ov.transfer, self.ov, fs.index, fsel, ts.index, tsel, a)
   if not ok then
-    refuse(self, status, "transfer", { from = describe(from), to = describe(to) }, fs, 2)
+    refused(self, status, "transfer", { from = describe(from), to = describe(to) }, fs, 2)
   end
   step(self, rec, ZERO, fs == ts and { fs } or { fs, ts })
   return a
 end
 
+-- {==================================================================
+-- Goal seek
+-- ===================================================================
+
+local SOLVE_STEPS = 200  -- bisection steps at most: 2^64 fen is far past any budget
+
+-- A percent with two decimals for a reader, from fen: '-8.18%'.
+local function percent_of(part, whole)
+  if whole == 0 then return part == 0 and "0.00%" or "—" end
+  return string.format("%.2f%%", part / whole * 100)
+end
+
+-- s:solve(ref, target, amount [, opts]): the change to ref that brings the total of target (a
+-- reference: nil for the main set's grand total) to amount, found exactly and applied as one step
+-- (carried to linked descriptions as any change is). Returns the change, its rate of ref's total
+-- as a percent ('-8.18%'), and what the result misses amount by: 0, unless no whole number of
+-- ref's grain reaches it exactly (the spread rounds), and then the nearest is applied.
+function Scenario:solve(ref, target, amount, opts)
+  check_opts(opts, 2)
+  local want = checked(2, C.money, amount)
+  local set, sel = resolve(self, ref, 2)
+  local tset, tsel = resolve(self, target, 2)
+  require_cells(self, "solve for", ref, set, sel, 2)
+  local carry = carries(self, opts)
+  local ov = self.ov
+  local grain = set.grain:fen()
+  local before = ov:total(tset.index, tsel)
+  -- the target's total after ref moves by d grains (on a copy), or nil and the reason
+  local failed_on  -- the copy an operation failed on: its failed link says why
+  local function at(d)
+    local c = ov:copy()
+    c:carry(carry)
+    local ok, why = c:add(set.index, sel, C.fen(d * grain))
+    if not ok then failed_on = c; return nil, why end
+    return c:total(tset.index, tsel):fen()
+  end
+  local function fail(why) refused(self, why, "solve for", ref, set, 3, failed_on) end
+  local goal, now = want:fen(), before:fen()
+  local probe = (goal - now) // grain
+  if probe == 0 then probe = goal > now and 1 or -1 end
+  local t1, why = at(probe)
+  for _ = 1, 62 do  -- a part moves only once its whole falls below it: probe further before giving up
+    if not t1 or t1 ~= now or math.abs(probe) > math.maxinteger // 4 // grain then break end
+    probe = probe * 2
+    t1, why = at(probe)
+  end
+  if not t1 then fail(why) end
+  if t1 == now then
+    error(string.format("solve %s so that %s = %s: %s does not move with %s", describe(ref), describe(target or "总计"),
+      tostring(want), describe(target or "总计"), describe(ref)), 2)
+  end
+  local slope = (t1 - now) / probe  -- fen of the target a grain of ref
+  local guess = math.floor((goal - now) / slope + 0.5)
+  -- a bracket [lo, hi] with at(lo) <= goal <= at(hi) in the direction the target moves, then halves
+  local function key(d)
+    local t, w = at(d)
+    if not t then return nil, w end
+    return slope > 0 and t or -t
+  end
+  local g = slope > 0 and goal or -goal
+  local lo, hi, stride = guess, guess, 1
+  local klo, w = key(lo)
+  if not klo then fail(w) end
+  local khi = klo
+  for _ = 1, 64 do
+    if klo <= g then break end
+    lo, stride = lo - stride, stride * 2
+    klo, w = key(lo)
+    if not klo then fail(w) end
+  end
+  stride = 1
+  for _ = 1, 64 do
+    if khi >= g then break end
+    hi, stride = hi + stride, stride * 2
+    khi, w = key(hi)
+    if not khi then fail(w) end
+  end
+  for _ = 1, SOLVE_STEPS do
+    if klo == g or khi == g or hi - lo <= 1 then break end
+    local mid = lo + (hi - lo) // 2  -- no overflow: lo and hi are near each other's sign
+    local km, mw = key(mid)
+    if not km then fail(mw) end
+    if km <= g then lo, klo = mid, km else hi, khi = mid, km end
+  end
+  local d = (khi == g and hi) or lo
+  if klo ~= g and khi ~= g and math.abs(khi - g) < math.abs(klo - g) then d = hi end
+  local rec = record("solve", ref, want, 2)
+  rec.target, rec.carry = target, carry
+  local total_before = ov:total(set.index, sel):fen()
+  local delta = C.fen(d * grain)
+  local ok, status = with_carry(ov, carry, ov.add, ov, set.index, sel, delta)
+  if not ok then refused(self, status, "solve for", ref, set, 2) end
+  local miss = ov:total(tset.index, tsel) - want
+  rec.percent, rec.miss = percent_of(d * grain, total_before), miss
+  step(self, rec, delta, { set })
+  return delta, rec.percent, miss
+end
+
+-- }==================================================================
+
 -- The fact sets a hold applies to: every set that has the reference's dimensions.
-local function hold_sets(s, ref, level)
+function hold_sets(s, ref, level)
   local base = s.base
   if type(ref) == "table" and ref.facts then
     local set, sel = resolve(s, ref, level + 1)
@@ -298,10 +490,12 @@ end
 local function set_held(s, ref, held)
   local holds = hold_sets(s, ref, 3)
   local rec = record(held and "hold" or "release", ref, nil, 3)
-  local n = hold_all(s.ov, holds, held)
-  if n == 0 then  -- holding no cell changed nothing, so nothing is left to undo
+  local cells = 0
+  for _, h in ipairs(holds) do cells = cells + s.ov:count(h.set.index, h.sel, 1) end
+  if cells == 0 then  -- holding no cell would change nothing: a mistake, never a silent no-op
     error(string.format("%s %s: no cell of any fact set has it", held and "hold" or "release", describe(ref)), 3)
   end
+  local n = hold_all(s.ov, holds, held)
   step(s, rec, ZERO, {})
   return n
 end

@@ -57,14 +57,23 @@ local function followed(base, set, detail)
   return detail and t or { t[1] }
 end
 
--- The moves of one recorded step of overlay ov (its journal's step 'mark') in each of 'sets':
+-- The moves of one recorded step of overlay ov (its journal's step 'mark') in each of 'sets' and
+-- each other set it moved (a change carried to a linked description is part of its step):
 -- {set, total, rows = {{k, code, name, depth, delta}}}, rows for the totals that moved and
 -- always the grand total (with 'detail'; else the grand total alone), in the tracked order;
 -- k is the row's place in the tracked list, which names it even where members have no codes.
 local function recorded(base, ov, mark, sets, detail)
   local raw = mark and ov:step_moves(mark, not detail) or {}
-  local moves = {}
-  for _, set in ipairs(sets) do
+  local moves, all = {}, {}
+  for _, set in ipairs(sets) do all[#all + 1] = set end
+  for _, set in ipairs(base.sets) do  -- and the sets its change was carried to, in model order
+    if raw[set.index] then
+      local listed = false
+      for _, t in ipairs(sets) do listed = listed or t == set end
+      if not listed then all[#all + 1] = set end
+    end
+  end
+  for _, set in ipairs(all) do
     local t, r = tracked(base, set), raw[set.index] or {}
     local total = r[0] or ZERO
     local rows = { { k = 1, code = t[1].code, name = t[1].name, depth = t[1].depth, delta = total } }
@@ -104,6 +113,13 @@ function M.label(op)
   if what == "scale" then return string.format("scale %s to %s", describe(ref), percent(op.arg)) end
   if what == "set" then return string.format("set %s to %s", describe(ref), tostring(op.arg)) end
   if what == "add" then return string.format("add %s to %s", tostring(op.arg), describe(ref)) end
+  if what == "solve" then
+    local target = op.target == nil and "总计" or describe(op.target)
+    local miss = (op.miss and op.miss:fen() ~= 0)
+      and string.format(", %s off: the nearest it can reach", tostring(op.miss)) or ""
+    return string.format("solve %s so that %s = %s: %s (%s)%s", describe(ref), target, tostring(op.arg),
+      tostring(op.delta), op.percent or "", miss)
+  end
   if what == "transfer" then
     return string.format("transfer %s from %s to %s", tostring(op.arg), describe(ref.from), describe(ref.to))
   end

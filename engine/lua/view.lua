@@ -172,7 +172,7 @@ local function value(m, blk, rowsel, col, c, key)
 end
 
 -- The rows of one block: {key, code, label, depth, kind, values = {money...}, parts = {row indexes}}.
-local function block_rows(m, base, v, blk)
+local function block_rows(m, base, v, blk, keep)
   local out = {}
   local function add(row, rowsel)
     row.values = {}
@@ -196,7 +196,7 @@ local function block_rows(m, base, v, blk)
           depth = mem.depth, kind = "member", id = mem.id, parent = mem.parent,
         }
         add(row, { [blk.dimension] = mem.id })
-        if not row.nonzero and not blk.all then
+        if not row.nonzero and not blk.all and not (keep and keep[row.key]) then
           out[#out] = nil
         else
           by_id[mem.id] = #out
@@ -236,7 +236,8 @@ end
 
 -- Renders view 'v' of model 'base' with the amounts of 'm' (the base itself, or a scenario on it).
 -- The result: {view, title, unit, decimals, blocks = {{title, columns, code_label, name_label, rows}}}.
-function M.render(base, v, m)
+-- A member row with nothing in it is left out, unless 'keep' (by block, a set of row keys) has it.
+function M.render(base, v, m, keep)
   m = m or base
   local grid = { view = v, name = v.name, title = v.title, unit = v.unit, decimals = v.decimals, blocks = {} }
   for i, blk in ipairs(v.blocks) do
@@ -246,8 +247,35 @@ function M.render(base, v, m)
       title = blk.title, columns = labels, dimension = blk.dimension,
       code_label = blk.code_label or (blk.dimension and not blk.numbered and (blk.dimension .. "科目编码")) or nil,
       name_label = blk.name_label or (blk.dimension and not blk.numbered and (blk.dimension .. "科目名称")) or "项目",
-      rows = block_rows(m, base, v, blk), spec = blk,
+      rows = block_rows(m, base, v, blk, keep and keep[i]), spec = blk,
     }
+  end
+  return grid
+end
+
+-- Renders view 'v' as it is in scenario 's', each block with one more column: the change of its
+-- first column against the base (a row the scenario shows that the base does not: all of it).
+function M.render_change(base, v, s)
+  local was = M.render(base, v, base)
+  local keep = {}  -- a row the base shows stays, though the scenario empties it: its change is all of it
+  for i, blk in ipairs(was.blocks) do
+    keep[i] = {}
+    for _, row in ipairs(blk.rows) do keep[i][row.key] = true end
+  end
+  local grid = M.render(base, v, s, keep)
+  for i, gb in ipairs(grid.blocks) do
+    local before = {}
+    for _, row in ipairs(was.blocks[i].rows) do before[row.key] = row.values[1] end
+    local first = gb.columns[1] or ""
+    gb.columns[#gb.columns + 1] = (first == "" and "" or first) .. "增减"
+    for _, row in ipairs(gb.rows) do
+      local now = row.values[1]
+      if type(now) == "string" or now == nil then  -- a stated figure or none: it does not change
+        row.values[#gb.columns] = C.fen(0)
+      else
+        row.values[#gb.columns] = now - (before[row.key] or C.fen(0))
+      end
+    end
   end
   return grid
 end

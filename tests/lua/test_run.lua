@@ -44,7 +44,7 @@ budget.emit(s, { rate = params.rate })
   local rows = H.tmpname(".csv")
   local out, status = H.budget("batch", script, "--model", S.MODEL, "--param", "rate=1%:3%:1%", "--jobs", "1",
     "-o", rows)
-  H.eq(status, 1, "each point breaks a rule of severity error, as the SAST model's cuts of 206 do")
+  H.eq(status, 0, "each point runs; the cuts of 206 are carried, so no rule of severity error breaks")
   if out:find("Scenario:", 1, true) then error("a point's report reached the terminal: " .. out) end
   local text = H.read(rows)
   local n = 0
@@ -61,7 +61,7 @@ s:cut("206", params.rate)
 budget.emit(s, { rate = params.rate })
 ]])
   local out, status = H.budget("batch", script, "--model", S.MODEL, "--param", "rate=1%:4%:1%", "--jobs", "1")
-  H.eq(status, 1, "the points run")
+  H.eq(status, 0, "the points run")
   local points = 0
   for _ in out:gmatch("\n%d,") do points = points + 1 end
   H.eq(points, 4, "four rows, one a point")

@@ -92,9 +92,9 @@ H.test("the base model's totals are the same after any scenario", function()
     local before = { model:total(), model:total("206"), model:total { facts = "经济" }, model:total { facts = "项目" } }
     for i, rate in ipairs { "5%", "50%", "120%", "-10%" } do
       local s = model:scenario("s" .. i)
+      s:transfer("科普资源平台建设费", "基层科普服务费", "10万")
       s:cut("科学技术支出", rate)
       s:cut("302", rate)
-      s:transfer("科普资源平台建设费", "基层科普服务费", "10万")
     end
     local after = { model:total(), model:total("206"), model:total { facts = "经济" }, model:total { facts = "项目" } }
     for i = 1, 4 do print("same" .. i, tostring(before[i] == after[i])) end
@@ -114,7 +114,7 @@ end)
 
 H.test("DESIGN.md's API: set, add, diff, violations, money", function()
   local v = values(run [[
-    local s = model:scenario("api")
+    local s = model:scenario("api", { carry = false })  -- by hand: the identity rules report the rest
     s:set("302 12", "40万")
     s:add("206 07 02", "-20,000")
     print("30212", s:total("302 12"))
@@ -142,7 +142,7 @@ end)
 
 H.test("the scripts: exit 0 when clean, 1 with errors; the report says which rules", function()
   for _, case in ipairs {
-    { "scripts/cut-science-5pct.lua", 1, "error: 经济分类 = 一般公共预算基本支出" },
+    { "scripts/cut-science-5pct.lua", 0, "No rule is broken." },
     { "scripts/reallocate-projects.lua", 0, "No rule is broken." },
     { "scripts/hold-personnel-cut-3pct.lua", 0, "No rule is broken." },
     { "scripts/freeze-sangong.lua", 0, "No rule is broken." },
@@ -154,21 +154,26 @@ H.test("the scripts: exit 0 when clean, 1 with errors; the report says which rul
     H.has(out, "Scenario: ", case[1])
   end
   local out = H.budget("run", "scripts/breaks-rules.lua", "--model", MODEL)
-  for _, rule in ipairs { "三公经费不增长", "公务接待费不增长", "三公: 公务接待费 = 302 17", "没有负数", "人员经费不减少" } do
+  for _, rule in ipairs { "三公经费不增长", "公务接待费不增长", "没有负数", "人员经费不减少" } do
     H.has(out, rule, "breaks-rules")
   end
-  H.has(out, "Violations: 5 errors, 1 warning")
+  -- the 三公 line grew, and the growth was carried to 302 17 and to 支出: the ties still hold
+  assert(not out:find("三公: 公务接待费 = 302 17", 1, true), out)
+  H.has(out, "Violations: 3 errors, 1 warning")
 end)
 
 H.test("the report in csv, json and md has the same content", function()
   local out, status = H.budget("run", "scripts/cut-science-5pct.lua", "--model", MODEL, "--format", "csv")
-  H.eq(status, 1, "csv exit")
+  H.eq(status, 0, "csv exit")
   H.has(out, "section,scenario,set,code,name,base,scenario_amount,change,change_percent\r\n")
   H.has(out, "total,科学技术支出压减5%,支出,206,科学技术支出,69149818.00,65692327.10,-3457490.90,-5.00%\r\n")
-  H.has(out, "violation:error,科学技术支出压减5%,经济分类 = 一般公共预算基本支出")
+  out, status = H.budget("run", "scripts/breaks-rules.lua", "--model", MODEL, "--format", "csv")
+  H.eq(status, 1, "csv exit, a rule broken")
+  H.has(out, "violation:error,违反规则的示例,三公经费不增长")
   out = H.budget("run", "scripts/cut-science-5pct.lua", "--model", MODEL, "--format", "json")
   H.has(out, '"change":\t"-3,457,490.90"')
-  H.has(out, '"rule":\t"经济分类 = 一般公共预算基本支出"')
+  out = H.budget("run", "scripts/breaks-rules.lua", "--model", MODEL, "--format", "json")
+  H.has(out, '"rule":\t"三公经费不增长"')
   out = H.budget("run", "scripts/cut-science-5pct.lua", "--model", MODEL, "--format", "md")
   H.has(out, "| 206 | 科学技术支出 | 69,149,818.00 | 65,692,327.10 | -3,457,490.90 | -5.00% |")
 end)

@@ -776,16 +776,22 @@ function M.model(src, found, docname)
     end
   end
   o:add("")
-  o:add("-- On the cells: identities that hold for the base and must hold for every scenario.")
-  o:add("equal(\"财政拨款支出 = 支出用途的财政拨款\", total({facts = \"支出\"}, \"财政拨款支出\"),")
+  o:add("-- On the cells: identities that hold for the base and must hold for every scenario. The")
+  o:add("-- links are the same money described twice: a scenario's change to one side is carried to")
+  o:add("-- the other, so that they hold after every operation.")
+  o:add("link(\"财政拨款支出 = 支出用途的财政拨款\", total({facts = \"支出\"}, \"财政拨款支出\"),")
   o:add("  total({facts = \"支出用途\", [\"资金\"] = \"财政拨款\"}, \"支出用途的财政拨款\"))")
   if T.J8 and T.J4 then
-    o:add("equal(\"一般公共预算基本支出 = 经济分类\", total({facts = \"经济\"}, \"经济分类合计\"),")
+    o:add("link(\"一般公共预算基本支出 = 经济分类\", total({facts = \"经济\"}, \"经济分类合计\"),")
     o:add("  total({facts = \"支出用途\", [\"资金\"] = \"财政拨款\", [\"支出用途\"] = \"基本支出\"}, \"财政拨款基本支出\"))")
   end
   if T.J11 and find_by_code(T.J8, "302 31") then
-    o:add("equal(\"三公: 公务用车运行维护费 = 302 31\", total {[\"三公经费\"] = \"公务用车运行维护费\"},")
+    o:add("link(\"三公: 公务用车运行维护费 = 302 31\", total {[\"三公经费\"] = \"公务用车运行维护费\"},")
     o:add("  total {[\"经济分类\"] = \"302 31\", facts = \"经济\"})")
+  end
+  if T.J10 and T.J8 then  -- 机关运行经费 is the administrative units' running costs: a part of basic spending
+    o:add("part_of(\"机关运行经费 ≤ 经济分类\", total({facts = \"机关运行经费\"}, \"机关运行经费\"),")
+    o:add("  total({facts = \"经济\"}, \"经济分类合计\"))")
   end
   W.end_section(o)
   W.section(o, "Policy: what a scenario must respect")

@@ -735,9 +735,11 @@ local function write_rules(o, doc)
     o:add("at_most(\"绩效目标项目资金 ≤ 项目支出\", figure \"绩效目标项目预算资金\", stated(T3, \"合计\", \"项目支出\"))")
   end
   o:add("")
-  o:add("-- On the cells: identities that hold for the base and must hold for every scenario.")
+  o:add("-- On the cells: identities that hold for the base and must hold for every scenario. The")
+  o:add("-- links are the same money described twice: a scenario's change to one side is carried to")
+  o:add("-- the other, so that they hold after every operation.")
   if T.T7 then
-    o:add("equal(\"经济分类 = 一般公共预算基本支出\", total({facts = \"经济\"}, \"经济分类合计\"),")
+    o:add("link(\"经济分类 = 一般公共预算基本支出\", total({facts = \"经济\"}, \"经济分类合计\"),")
     o:add("  total({[\"资金来源\"] = \"一般公共预算\", [\"支出性质\"] = \"基本支出\"}, \"一般公共预算基本支出\"))")
     for _, x in ipairs { { "人员经费", "工资福利支出", "301", "对个人和家庭的补助", "303" },
                          { "公用经费", "商品和服务支出", "302", "资本性支出", "310" } } do
@@ -752,8 +754,8 @@ local function write_rules(o, doc)
                            { "三公: 公务用车运行费 = 公务用车运行维护费", "运行费", "运行" } } do
         local r = sangong_line(T.T7, x[3])
         if r then
-          o:add("equal(%s, total {[\"三公经费\"] = %s},", q(x[1]), q(x[2]))
-          o:add("  total {[\"经济分类\"] = %s}, {precision = \"0.01万元\"})", q(r.code))
+          o:add("link(%s, total {[\"三公经费\"] = %s},", q(x[1]), q(x[2]))
+          o:add("  total {[\"经济分类\"] = %s})", q(r.code))
         end
       end
       o:add("at_most(\"机关运行经费 ≤ 公用经费 (cells)\", figure \"机关运行经费\", total({[\"经费类型\"] = \"公用经费\"}, \"公用经费\"),")
@@ -761,7 +763,7 @@ local function write_rules(o, doc)
     end
   end
   if #doc.projects > 0 then
-    o:add("at_most(\"listed projects ≤ 项目支出\", total {facts = \"项目\"}, total {[\"支出性质\"] = \"项目支出\"})")
+    o:add("part_of(\"listed projects ≤ 项目支出\", total {facts = \"项目\"}, total {[\"支出性质\"] = \"项目支出\"})")
   end
   end_section(o)
   section(o, "Policy: what a scenario must respect")

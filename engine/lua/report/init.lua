@@ -5,6 +5,7 @@
 
 local C = require "budget.c"
 local steps = require "budget.steps"
+local rules = require "budget.rules"
 
 local M = {}
 
@@ -205,13 +206,16 @@ end
 -- Violations
 -- ===================================================================
 
--- One line per violation: severity, rule, members, found, expected, difference, why.
+-- One line per violation: severity, rule, members, found, expected, difference, and why when the
+-- rule says more than its figures.
 function M.violation(v)
   if v.no_figures then  -- a finding about a code or a note, not about an amount
     return string.format("%s: %s: %s (%s)", v.severity, v.rule, table.concat(v.members, " / "), v.message)
   end
-  return string.format("%s: %s: %s: found %s, expected %s, difference %s (%s)", v.severity, v.rule,
-    table.concat(v.members, " / "), tostring(v.found), tostring(v.expected), tostring(v.diff), v.message)
+  local line = string.format("%s: %s: %s: found %s, expected %s, difference %s", v.severity, v.rule,
+    table.concat(v.members, " / "), tostring(v.found), tostring(v.expected), tostring(v.diff))
+  if v.message == rules.sentence(v) then return line end  -- it says only what the figures say
+  return line .. " (" .. v.message .. ")"
 end
 
 -- }==================================================================
@@ -232,6 +236,56 @@ function M.violations_value(s)
   end
   return list, counts
 end
+
+-- {==================================================================
+-- The prior year, as the document states it
+-- ===================================================================
+
+-- The figures whose change from the prior year the document states ('财政拨款支出预算比2020年增减'),
+-- each {name, year, prior, base, scenario}: the prior year's figure is the stated one less its
+-- change (at the precision the prose prints), base and scenario are the table cell a rule ties the
+-- prose figure to, rendered from the cells. A figure no rule ties to a table is left out.
+function M.prior_year(s)
+  local base, out = s.base, {}
+  local view = require "budget.view"
+  local rendered = {}
+  local function cell_of(m, at)
+    local v = base.view_by_name[at[1]]
+    if not v then return nil end
+    local key = (m == base and "base:" or "s:") .. at[1]
+    rendered[key] = rendered[key] or view.render(base, v, m)
+    for _, blk in ipairs(rendered[key].blocks) do
+      for c, label in ipairs(blk.columns) do
+        if label == at[3] or c == at[3] then
+          for _, row in ipairs(blk.rows) do
+            if row.key == at[2] and type(row.values[c]) ~= "string" then return row.values[c] end
+          end
+        end
+      end
+    end
+  end
+  for _, sc in ipairs(base.scalar_list or {}) do
+    local what, year = sc.name:match("^(.-)比(%d+)年增减$")
+    local stated = what and base.scalars[what]
+    if stated and stated.value and sc.value then
+      local at
+      for _, r in ipairs(base.rules) do
+        local l = r.linear
+        if l and not at and l.left[1] and l.left[1].label == what and l.right[1] and l.right[1].stated_at then
+          at = l.right[1].stated_at
+        end
+      end
+      local b, n = at and cell_of(base, at), at and cell_of(s, at)
+      if b and n then
+        out[#out + 1] = { name = what, year = year, prior = stated.value - sc.value, base = b, scenario = n,
+                          change = n - (stated.value - sc.value) }
+      end
+    end
+  end
+  return out
+end
+
+-- }==================================================================
 
 -- Everything a report says, as plain values: totals per changed fact set, changed cells,
 -- violations, the steps and layers (with 'detail', each step's move of every 类 and 款).
@@ -262,6 +316,8 @@ function M.scenario_value(s, detail)
   for _, d in ipairs(diff) do
     v.cells[#v.cells + 1] = { set = d.set, cell = d.ref, base = d.base, value = d.value, change = d.delta }
   end
+  local prior = M.prior_year(s)
+  if #prior > 0 then v.prior_year = prior end  -- said only where the document states a prior year
   v.violations, v.counts = M.violations_value(s)
   local ex = steps.explain(s, detail)
   v.steps, v.layers = {}, {}
@@ -415,6 +471,16 @@ local function scenario_text(v, md)
       lines[#lines + 1] = { r.code, r.label, tostring(r.base), tostring(r.value), tostring(r.change), r.percent or "" }
     end
     block(lines, { false, false, true, true, true, true })
+  end
+  if v.prior_year then
+    out[#out + 1] = "Against the prior year, as the document states it (元)"
+    if md then out[#out + 1] = "" end
+    local lines = { { "figure", "prior year", "base", "scenario", "change on the prior year" } }
+    for _, p in ipairs(v.prior_year) do
+      lines[#lines + 1] = { p.name, p.year .. "年 " .. tostring(p.prior), tostring(p.base), tostring(p.scenario),
+                            tostring(p.change) }
+    end
+    block(lines, { false, true, true, true, true })
   end
   if #v.cells > 0 then
     out[#out + 1] = "Changed cells (元)"
