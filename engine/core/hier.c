@@ -672,19 +672,30 @@ static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id
 
 /*
 ** A reference is read as its NFKC form, as the names are indexed: '２０６' is 206, '（境）' is
-** '(境)'. A form that adds a '/' ('／') is tried after the reference as typed: a name may hold a
-** full-width slash, and a path may be typed with one.
+** '(境)', '／' a path's '/'. Not found so, it is tried as typed: a name that holds a full-width
+** slash or ends in an ideographic space is indexed as typed.
 */
 budget_status hier_find(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why) {
   char form[NFKC_MAX + 1];
   size_t flen;
   budget_status rc;
-  if (nfkc_form(ref, len, form, &flen)) return find_in(h, form, flen, out, why);
-  if (!nfkc_needed(ref, len) || nfkc(ref, len, form, sizeof form, &flen) != BUDGET_OK ||
-      count_slashes(form, flen) == count_slashes(ref, len))
+  const char *first = ref, *second = form;
+  size_t n1 = len, n2;
+  if (!nfkc_needed(ref, len) || nfkc(ref, len, form, sizeof form, &flen) != BUDGET_OK)
     return find_in(h, ref, len, out, why);
-  rc = find_in(h, ref, len, out, why);
-  return rc == BUDGET_ENOTFOUND ? find_in(h, form, flen, out, why) : rc;
+  n2 = flen;
+  if (count_slashes(form, flen) == count_slashes(ref, len)) first = form, n1 = flen, second = ref, n2 = len;
+  /* the form first ('２０６　' is 206), unless it makes a path of a name ('甲／乙'): then as typed first */
+  rc = find_in(h, first, n1, out, why);
+  if (rc == BUDGET_ENOTFOUND && (flen != len || memcmp(form, ref, len) != 0)) {
+    hier_match again;
+    budget_status other = find_in(h, second, n2, out, why ? &again : NULL);
+    if (other != BUDGET_ENOTFOUND) {
+      if (why) *why = again;
+      return other;
+    }
+  }
+  return rc;
 }
 
 static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why) {

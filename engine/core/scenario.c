@@ -487,12 +487,14 @@ static budget_status equal_carry(const scenario *s, const model_link *l, int x, 
 
 /*
 ** What a part link needs moved: a change of the part (side 0) is the same change
-** of the whole, at the whole's grain; a change of the whole moves the part only
-** when the whole would fall below it (below the base's shortfall, if the
-** document printed one), and then by the shortfall rounded up to the part's grain.
+** of the whole, at the whole's grain; a change of the whole in this operation
+** moves the part only when the whole falls below it (below the base's
+** shortfall, if the document printed one, or below the gap it already had, if
+** one was left by hand), and then by the shortfall rounded up to the part's grain.
 */
-static budget_status part_carry(const scenario *s, const model_link *l, int x, money part_before, money *delta) {
-  money part, whole, gap, floor, short_by, g;
+static budget_status part_carry(const scenario *s, const model_link *l, int x, money part_before, money whole_before,
+                                money *delta) {
+  money part, whole, gap, gap_before, floor, short_by, g;
   budget_status rc;
   if ((rc = scenario_total(s, l->set[0], l->sel[0], &part)) != BUDGET_OK ||
       (rc = scenario_total(s, l->set[1], l->sel[1], &whole)) != BUDGET_OK)
@@ -504,10 +506,13 @@ static budget_status part_carry(const scenario *s, const model_link *l, int x, m
       return rc;
     return __builtin_sub_overflow(rnow, rwas, delta) ? BUDGET_EOVERFLOW : BUDGET_OK;
   }
-  if (__builtin_sub_overflow(whole, part, &gap) || __builtin_sub_overflow(l->base[1], l->base[0], &floor))
+  *delta = 0;
+  if (whole == whole_before) return BUDGET_OK;  /* the whole did not move: nothing to carry */
+  if (__builtin_sub_overflow(whole, part, &gap) || __builtin_sub_overflow(l->base[1], l->base[0], &floor) ||
+      __builtin_sub_overflow(whole_before, part_before, &gap_before))
     return BUDGET_EOVERFLOW;
   if (floor > 0) floor = 0;
-  *delta = 0;
+  if (gap_before < floor) floor = gap_before;
   if (gap >= floor) return BUDGET_OK;
   if (__builtin_sub_overflow(floor, gap, &short_by)) return BUDGET_EOVERFLOW;
   g = facts_grain(model_facts(s->base, l->set[0]));
@@ -558,7 +563,7 @@ static budget_status carry(scenario *s, size_t changed, const sides *before, siz
       budget_status rc;
       if (side < 0 || done[y = l->set[1 - side]]) continue;
       rc = l->kind == MODEL_LINK_EQUAL ? equal_carry(s, l, side, before->total[2 * i + (size_t)side], &delta)
-                                       : part_carry(s, l, side, before->total[2 * i], &delta);
+                                       : part_carry(s, l, side, before->total[2 * i], before->total[2 * i + 1], &delta);
       target = l->sel[1 - side];
       if (y == onto_set && intersect(model_facts(m, y), l->sel[1 - side], onto, narrowed)) target = narrowed;
       if (rc == BUDGET_OK) rc = spread(s, y, target, delta);

@@ -201,6 +201,7 @@ end
 -- Why a change could not be carried to a linked description: the link, and the holds that leave
 -- it no cell to fall on (or that its cells are all at zero).
 local hold_sets  -- the fact sets a hold applies to (below, with the holds)
+local part_between  -- whether a transfer between two sets has a meaning (below, with transfer)
 
 local function carry_refusal(s, what, ref, link, side)
   local target = side == 1 and link.a or link.b
@@ -211,12 +212,13 @@ local function carry_refusal(s, what, ref, link, side)
     for _, x in ipairs(ok and sets or {}) do here = here or x.set == target.set end
     if here then held[#held + 1] = string.format("hold %s%s", describe(h.ref), h.line and (" at line " .. h.line) or "") end
   end
-  local why = #held > 0 and ("every cell it could fall on is held (" .. table.concat(held, ", ") .. ")")
-    or "its cells are all at zero"
+  local why = #held > 0 and ("every cell it could fall on is held or at zero (the holds on " .. target.set.name .. ": "
+    .. table.concat(held, ", ") .. ")") or "its cells that are not held are all at zero"
   return string.format("%s %s: the change is carried to %s by the link '%s' (%s and %s describe the same money), "
-    .. "but %s; release a hold, or pass {carry = false} to change only %s and let the rules report what no longer "
-    .. "matches", what, describe(ref), target.set.name, link.name, link.a.set.name, link.b.set.name, why,
-    type(ref) == "table" and ref.from and "the one description" or describe(ref))
+    .. "but %s; %s", what, describe(ref), target.set.name, link.name, link.a.set.name, link.b.set.name, why,
+    (type(ref) == "table" and ref.from) and "release a hold, or change each side with s:add"
+      or string.format("release a hold, or pass {carry = false} to change only %s and let the rules report what no "
+        .. "longer matches", describe(ref)))
 end
 
 -- Whether an operation carries: its own {carry = }, else its scenario's.
@@ -311,6 +313,46 @@ function Scenario:add(ref, amount, opts)
   return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
+-- The selection of set 'set' both 'sel' and 'side' select (a member per dimension, nil for all), or
+-- nil when they share no member path.
+local function narrowed(base, set, sel, side)
+  local out = {}
+  for k, dn in ipairs(set.dims) do
+    local a, b = sel[k], side[k]
+    if a == nil then out[k] = b
+    elseif b == nil then out[k] = a
+    else
+      local d = base.dim_by_name[dn].index
+      if base.core:within(d, a, b) then out[k] = a
+      elseif base.core:within(d, b, a) then out[k] = b
+      else return nil end
+    end
+  end
+  return out
+end
+
+-- Every cell of sel lies in the side's selection.
+local function inside(s, set, sel, side)
+  local n = narrowed(s.base, set, sel, side)
+  return n ~= nil and s.ov:count(set.index, n) == s.ov:count(set.index, sel)
+end
+
+-- Whether a transfer between two fact sets has a meaning: one end within a part link's part (a
+-- listed project) and the other within its whole (项目支出): the money becomes, or stops being,
+-- that of a listed project, and the whole keeps it where it was.
+function part_between(s, fs, fsel, ts, tsel)
+  for _, l in ipairs(s.base.links) do
+    if l.kind == "part" then
+      for _, p in ipairs { { l.a, l.b }, { l.b, l.a } } do
+        if p[1].set == fs and p[2].set == ts and inside(s, fs, fsel, p[1].sel) and inside(s, ts, tsel, p[2].sel) then
+          return true
+        end
+      end
+    end
+  end
+  return false
+end
+
 -- s:transfer(from, to, amount [, opts]): moves amount from one reference to another, both or
 -- neither. Between two descriptions of the same money (linked fact sets), each side's move is
 -- carried to the other, so both stay whole; between descriptions that are not linked it is an error.
@@ -325,6 +367,12 @@ function Scenario:transfer(from, to, amount, opts)
       .. "one description (change each with s:add)", tostring(a), describe(from), describe(to), describe(from),
       fs.name, describe(to), ts.name, carry and "which the model does not link as descriptions of the same money"
         or "and with {carry = false} the move out of one would not reach the other"), 2)
+  end
+  if fs ~= ts and not part_between(self, fs, fsel, ts, tsel) then
+    -- two descriptions of the same money: a move between them goes nowhere, or somewhere else
+    error(string.format("transfer %s from %s to %s: %s (in %s) and %s (in %s) describe the same money; move it "
+      .. "within one of them (s:transfer within %s, or within %s) and the change is carried to the other", tostring(a),
+      describe(from), describe(to), describe(from), fs.name, describe(to), ts.name, fs.name, ts.name), 2)
   end
   require_cells(self, "transfer from", from, fs, fsel, 2)
   require_cells(self, "transfer to", to, ts, tsel, 2)
@@ -379,10 +427,16 @@ function Scenario:solve(ref, target, amount, opts)
     c:carry(carry)
     local ok, why = c:add(set.index, sel, C.fen(d * grain))
     if not ok then failed_on = c; return nil, why end
-    return c:total(tset.index, tsel):fen()
+    local got, t = pcall(c.total, c, tset.index, tsel)
+    if not got then return nil, "overflow" end  -- a total out of range: out of reach
+    return t:fen()
   end
   local function fail(why) refused(self, why, "solve for", ref, set, 3, failed_on) end
   local goal, now = want:fen(), before:fen()
+  if (goal > 0 and now < 0 and goal - now < 0) or (goal < 0 and now > 0 and goal - now > 0) then
+    error(string.format("solve %s so that %s = %s: the change is out of range (more than 92,233,720,368,547,758.07 元)",
+      describe(ref), describe(target or "总计"), tostring(want)), 2)
+  end
   local probe = (goal - now) // grain
   if probe == 0 then probe = goal > now and 1 or -1 end
   local t1, why = at(probe)

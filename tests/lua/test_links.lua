@@ -159,7 +159,7 @@ s:cut("科学技术支出", "5%")
 ]]
   H.eq(status, 2, "exit\n" .. out)
   H.has(out, ":4: cut 科学技术支出: the change is carried to 经济 by the link '经济分类 = 一般公共预算基本支出'")
-  H.has(out, "every cell it could fall on is held (hold 人员经费 at line 2, hold 公用经费 at line 3)")
+  H.has(out, "every cell it could fall on is held or at zero (the holds on 经济: hold 人员经费 at line 2, hold 公用经费 at line 3)")
   H.has(out, "{carry = false}")
 end)
 
@@ -202,6 +202,21 @@ print("violations", #s:violations())
   H.eq(v.hall, "10000000", "科技会客厅 up by 10万")
   H.eq(v.projspend, "0", "项目支出 as it was: the money moved within it")
   H.eq(v.popular, "0", "科普活动 still spends it, now as the listed project's")
+  -- between the two sides of an equal link, a transfer would move the money nowhere: refused
+  local eq, es = S.run 'local s = model:scenario("x")\ns:transfer("302 01", "206 07 01", "10万")\n'
+  H.eq(es, 2, "exit\n" .. eq)
+  H.has(eq, ":2: transfer 100,000.00 from 302 01 to 206 07 01: 302 01 (in 经济) and 206 07 01 (in 支出) describe "
+    .. "the same money; move it within one of them")
+  -- a gap left by hand stays when an unrelated change follows
+  local gp, gs = S.run [[
+local s = model:scenario("gap")
+s:add("科技会客厅", "2000万", { carry = false })
+local before = s:total({facts = "项目"})
+s:add("302 01", "1")
+print("projects", s:total({facts = "项目"}) == before)
+]]
+  H.eq(gs, 1, "exit: the gap left by hand is reported\n" .. gp)
+  H.eq(values(gp).projects, "true", "the projects as they were left")
   H.eq(v.violations, "0", "no rule broken")
   -- a model whose two fact sets are not linked
   local m = H.tmpname(".lua")
