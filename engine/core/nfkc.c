@@ -9,10 +9,28 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/*
+** ASCII and the CJK Unified Ideographs (U+3400–U+4DBF, U+4E00–U+9FFF) have no
+** decomposition and compose with nothing, so text of them alone is its own form:
+** the names of a budget are nearly all such text, and a million-member load must
+** not call utf8proc a name. Anything else (full-width forms, CJK punctuation,
+** combining marks) may change, and is normalised.
+*/
 int nfkc_needed(const char *s, size_t len) {
-  size_t i;
-  for (i = 0; i < len; i++)
-    if ((unsigned char)s[i] >= 0x80) return 1;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < len) {
+    unsigned long cp;
+    if (u[i] < 0x80) {
+      i++;
+      continue;
+    }
+    if ((u[i] & 0xF0u) != 0xE0u || len - i < 3 || (u[i + 1] & 0xC0u) != 0x80u || (u[i + 2] & 0xC0u) != 0x80u)
+      return 1;
+    cp = ((unsigned long)(u[i] & 0x0Fu) << 12) | ((unsigned long)(u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
+    if (!((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF))) return 1;
+    i += 3;
+  }
   return 0;
 }
 

@@ -17,13 +17,13 @@
 
 /*
 ** The NFKC form of s[0..len) into buf (size bytes, NUL-terminated), its length
-** into *outlen. Text of ASCII alone is its own form and is copied as it is.
+** into *outlen. Text that is its own form (nfkc_needed) is copied as it is.
 ** ESPACE if the form does not fit in size - 1 bytes (or len > NFKC_MAX), ESYNTAX
 ** for bytes that are not UTF-8; buf and *outlen are untouched on failure.
 */
 budget_status nfkc(const char *s, size_t len, char *buf, size_t size, size_t *outlen);
 
-/* True if s[0..len) has a byte beyond ASCII: only then can its NFKC form differ from it. */
+/* False if s[0..len) is ASCII and CJK ideographs alone, which are their own NFKC form; else true. */
 int nfkc_needed(const char *s, size_t len);
 
 #endif

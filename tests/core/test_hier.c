@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/hier.h"
+#include "core/nfkc.h"
 #include "testutil.h"
 
 static bool isdigit_(char c) {
@@ -150,6 +151,14 @@ static void test_hier_find_fullwidth(void **state) {
   assert_int_equal(find(h, "水费／电费"), fw);
   assert_int_equal(find(h, "办公费　"), hw);
   hier_free(h);
+  /* ASCII and CJK ideographs are their own form and skip utf8proc; full-width forms and CJK punctuation do not */
+  assert_false(nfkc_needed("206 科学技术支出", strlen("206 科学技术支出")));
+  assert_false(nfkc_needed("㐀䶿一鿿", strlen("㐀䶿一鿿")));  /* the two ranges' ends */
+  assert_true(nfkc_needed("５％", strlen("５％")));
+  assert_true(nfkc_needed("办公费　", strlen("办公费　")));
+  assert_true(nfkc_needed("因公出国（境）", strlen("因公出国（境）")));
+  assert_true(nfkc_needed("e\xcc\x81", 3));  /* a combining accent */
+  assert_true(nfkc_needed("\xe4\xb8", 2));   /* a cut sequence: utf8proc says it is not UTF-8 */
 }
 
 /* 行政运行 is both 201 29 01 and 206 01 01: the error lists both with codes and paths. */
