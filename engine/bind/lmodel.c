@@ -212,6 +212,28 @@ static int l_link(lua_State *L) {
   return 2;
 }
 
+/* core:intersect(set, sel_a, sel_b) → the selection of the cells both select ({id|nil per dim}), or nil when
+** they share none (facts_intersect). [-0, +1, m] */
+static int l_intersect(lua_State *L) {
+  model *m = lbind_checkcore(L);
+  const facts *f = model_facts(m, lbind_checkset(L, m, 2));
+  hier_id a[FACTS_MAX_DIMS], b[FACTS_MAX_DIMS], both[FACTS_MAX_DIMS];
+  size_t d;
+  lbind_checkkey(L, f, 3, a, true);
+  lbind_checkkey(L, f, 4, b, true);
+  if (!facts_intersect(f, a, b, both)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, (int)facts_ndims(f), 0);
+  for (d = 0; d < facts_ndims(f); d++) {
+    if (both[d] == HIER_NONE) continue;
+    lua_pushinteger(L, (lua_Integer)both[d]);
+    lua_rawseti(L, -2, (lua_Integer)d + 1);
+  }
+  return 1;
+}
+
 /* core:linked(set_a, set_b) → whether links join the two fact sets. [-0, +1, v] */
 static int l_linked(lua_State *L) {
   model *m = lbind_checkcore(L);
@@ -439,7 +461,8 @@ static const luaL_Reg core_methods[] = {
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
   {"negatives", l_negatives}, {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count}, {"bytes", l_bytes}, {"prepare", l_prepare},
-  {"pointer", l_pointer}, {"loaded", l_loaded}, {"link", l_link}, {"linked", l_linked}, {NULL, NULL}};
+  {"pointer", l_pointer}, {"loaded", l_loaded}, {"link", l_link}, {"linked", l_linked}, {"intersect", l_intersect},
+  {NULL, NULL}};
 
 void lbind_open_core(lua_State *L) {
   static const luaL_Reg meta[] = {{"__gc", l_core_gc}, {NULL, NULL}};

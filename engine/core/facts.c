@@ -324,6 +324,20 @@ bool facts_selected(const facts *f, size_t cell, const hier_id *sel) {
   return true;
 }
 
+bool facts_intersect(const facts *f, const hier_id *a, const hier_id *b, hier_id *out) {
+  size_t d;
+  for (d = 0; out && d < FACTS_MAX_DIMS; d++) out[d] = HIER_NONE;
+  for (d = 0; d < f->ndims; d++) {
+    hier_id both;
+    if (a[d] == HIER_NONE) both = b[d];
+    else if (b[d] == HIER_NONE || hier_within(f->dims[d], a[d], b[d])) both = a[d];
+    else if (hier_within(f->dims[d], b[d], a[d])) both = b[d];
+    else return false;
+    if (out) out[d] = both;
+  }
+  return true;
+}
+
 budget_status facts_total_of(const facts *f, const money *amounts, const hier_id *sel, money *out) {
   money_wide acc = 0;
   size_t k, lo, hi;

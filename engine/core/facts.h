@@ -93,6 +93,13 @@ hier_id facts_key(const facts *f, size_t cell, size_t d);
 */
 bool facts_selected(const facts *f, size_t cell, const hier_id *sel);
 
+/*
+** The selection of the cells both a and b select (a member per dimension, HIER_NONE for all)
+** into out (FACTS_MAX_DIMS ids; may be NULL): in each dimension the member within the other.
+** False if they share no member path in some dimension, and so no cell.
+*/
+bool facts_intersect(const facts *f, const hier_id *a, const hier_id *b, hier_id *out);
+
 /* The total of the cells in the selection; EOVERFLOW if it does not fit, *out untouched. */
 budget_status facts_total(const facts *f, const hier_id *sel, money *out);
 

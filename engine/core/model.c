@@ -128,17 +128,6 @@ static bool direct(const model *m, size_t a, size_t b) {
   return false;
 }
 
-/* True if two selections of set f share a cell's key: in every dimension, one member within the other. */
-static bool overlap(const facts *f, const hier_id *a, const hier_id *b) {
-  size_t d;
-  for (d = 0; d < facts_ndims(f); d++) {
-    const hier *h = facts_dim(f, d);
-    if (a[d] != HIER_NONE && b[d] != HIER_NONE && !hier_within(h, a[d], b[d]) && !hier_within(h, b[d], a[d]))
-      return false;
-  }
-  return true;
-}
-
 bool model_link_overlaps(const model *m, const model_link *l) {
   size_t i;
   int k, j;
@@ -147,8 +136,8 @@ bool model_link_overlaps(const model *m, const model_link *l) {
     for (k = 0; k < 2; k++)
       for (j = 0; j < 2; j++)
         if (o->set[j] == l->set[k] && o->set[1 - j] == l->set[1 - k] &&
-            (overlap(m->sets[l->set[k]], o->sel[j], l->sel[k]) ||
-             overlap(m->sets[l->set[1 - k]], o->sel[1 - j], l->sel[1 - k])))
+            (facts_intersect(m->sets[l->set[k]], o->sel[j], l->sel[k], NULL) ||
+             facts_intersect(m->sets[l->set[1 - k]], o->sel[1 - j], l->sel[1 - k], NULL)))
           return true;
   }
   return false;

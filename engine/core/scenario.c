@@ -521,21 +521,6 @@ static budget_status part_carry(const scenario *s, const model_link *l, int x, m
   return BUDGET_OK;
 }
 
-/* The cells both selections of set f select, as one selection into out: false if they share none (two
-** members of a dimension neither of which is within the other). */
-static bool intersect(const facts *f, const hier_id *a, const hier_id *b, hier_id *out) {
-  size_t d;
-  for (d = 0; d < FACTS_MAX_DIMS; d++) out[d] = HIER_NONE;
-  for (d = 0; d < facts_ndims(f); d++) {
-    const hier *h = facts_dim(f, d);
-    if (a[d] == HIER_NONE) out[d] = b[d];
-    else if (b[d] == HIER_NONE || hier_within(h, a[d], b[d])) out[d] = a[d];
-    else if (hier_within(h, b[d], a[d])) out[d] = b[d];
-    else return false;
-  }
-  return true;
-}
-
 /*
 ** Carries the change just made to 'changed' along every link, breadth first:
 ** each set's links are followed once, away from where the change came from
@@ -565,7 +550,7 @@ static budget_status carry(scenario *s, size_t changed, const sides *before, siz
       rc = l->kind == MODEL_LINK_EQUAL ? equal_carry(s, l, side, before->total[2 * i + (size_t)side], &delta)
                                        : part_carry(s, l, side, before->total[2 * i], before->total[2 * i + 1], &delta);
       target = l->sel[1 - side];
-      if (y == onto_set && intersect(model_facts(m, y), l->sel[1 - side], onto, narrowed)) target = narrowed;
+      if (y == onto_set && facts_intersect(model_facts(m, y), l->sel[1 - side], onto, narrowed)) target = narrowed;
       if (rc == BUDGET_OK) rc = spread(s, y, target, delta);
       if (rc == BUDGET_EZEROWEIGHTS && target == narrowed)  /* the transfer's side has no cell there: all of it */
         rc = spread(s, y, l->sel[1 - side], delta);

@@ -313,27 +313,9 @@ function Scenario:add(ref, amount, opts)
   return moved  -- not a tail call: change() counts this frame to find the script's line
 end
 
--- The selection of set 'set' both 'sel' and 'side' select (a member per dimension, nil for all), or
--- nil when they share no member path.
-local function narrowed(base, set, sel, side)
-  local out = {}
-  for k, dn in ipairs(set.dims) do
-    local a, b = sel[k], side[k]
-    if a == nil then out[k] = b
-    elseif b == nil then out[k] = a
-    else
-      local d = base.dim_by_name[dn].index
-      if base.core:within(d, a, b) then out[k] = a
-      elseif base.core:within(d, b, a) then out[k] = b
-      else return nil end
-    end
-  end
-  return out
-end
-
 -- Every cell of sel lies in the side's selection.
 local function inside(s, set, sel, side)
-  local n = narrowed(s.base, set, sel, side)
+  local n = s.base.core:intersect(set.index, sel, side)  -- the cells both select (facts_intersect)
   return n ~= nil and s.ov:count(set.index, n) == s.ov:count(set.index, sel)
 end
 
