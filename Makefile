@@ -253,7 +253,7 @@ deps-bench:
 # libFuzzer runtimes, valgrind (make memcheck), Debian's Chromium and its driver, Python's
 # Selenium and Pillow to drive it and read its screenshots, a CJK font for the pages.
 CHECK_PACKAGES = libcmocka-dev clang libclang-rt-dev valgrind \
-                 chromium chromium-driver python3-selenium python3-pil fonts-wqy-microhei
+                 chromium chromium-driver python3-selenium python3-pil fonts-wqy-microhei time
 
 deps-check:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(CHECK_PACKAGES)"
@@ -287,6 +287,17 @@ BUDGET_DOCS ?= ../shared/data/docs
 bench-import: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) BUDGET_DOCS=$(BUDGET_DOCS) LUA_CPATH='$(BUILD)/lua/?.so' lua5.4 bench/import.lua
+
+# Whether 'budget import' grows in proportion to its document (bench/import-scaling.lua): the SAST
+# text (models/) and a 普陀区 layout text of BUDGET_DOCS made 1, 2, 4 and 8 times as large (each coded
+# row printed K times; each 项 row 16·K times with other figures; K-1 new 项 under each 项's 款; the
+# same with misprinted sums; each header printed 100·K times), each imported whole process (median
+# of 3): rows, bytes, seconds, µs a row, the time against 1×, and whether 8× takes at most 10× of 1×.
+# Prints figures, never fails on a time (BENCH_SCALING_DOCS, _MODES, _SCALES, _REPS, _TIMEOUT choose).
+.PHONY: bench-import-scaling
+bench-import-scaling: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) BUDGET_DOCS=$(BUDGET_DOCS) LUA_CPATH='$(BUILD)/lua/?.so' lua5.4 bench/import-scaling.lua
 
 # Builds, then runs the default scenario: a 5% cut of 科学技术支出 on the SAST model.
 # Its report shows a rule it breaks on purpose, so its exit status 1 is expected here.

@@ -90,6 +90,12 @@ static int l_batch_start(lua_State *L) {
   spec.jobs = (size_t)luaL_optinteger(L, -1, 1);
   lua_getfield(L, 1, "mem_limit");
   spec.mem_limit = (size_t)luaL_optinteger(L, -1, 0);
+  lua_getfield(L, 1, "max_steps");
+  spec.point_limits.max_steps = (int64_t)luaL_optinteger(L, -1, 0);
+  lua_getfield(L, 1, "max_seconds");
+  spec.point_limits.max_seconds = luaL_optnumber(L, -1, 0);
+  lua_getfield(L, 1, "max_memory");
+  spec.point_limits.max_memory = (int64_t)luaL_optinteger(L, -1, 0);
   luaL_argcheck(L, spec.jobs >= 1 && spec.jobs <= BATCH_MAX_JOBS, 1, "jobs from 1 to 256");
   spec.names = names;
   spec.nnames = nnames;

@@ -102,8 +102,22 @@ void lbind_open_batch(lua_State *L);
 /* Registers budget.clock, budget.cores and budget.isatty into the table on top (engine/bind/lsys.c). [-0, +0, m] */
 void lbind_open_sys(lua_State *L);
 
-/* C memory the binding owns (model cores, scenarios, writers) comes from script_allocator(L)
-** (engine/host/script.h): the host's, so that its hooks see it. */
+/* C memory the binding owns (model cores, scenarios, writers) comes from guard_allocator(L)
+** (engine/host/guard.h): the host's (script_allocator), so that its hooks see it, counted against
+** the running guard's memory limit. */
+
+/* Registers budget.guarded, budget.guard_charge, budget.guard_pcall, budget.guard_xpcall,
+** budget.guard_setmetatable and budget.bound_libraries (engine/bind/lguard.c), and makes the
+** state's guard. [-0, +0, m] */
+void lbind_open_guard(lua_State *L);
+
+/* Sets find, match, gmatch and gsub, bounded (lpattern.c), as fields of the table on top. [-0, +0, m] */
+void lbind_open_patterns(lua_State *L);
+
+/* Bounds, in place, the functions of the string table at string_idx (rep; find, match, gmatch and gsub
+** by lbind_open_patterns; no dump) and of the table library at table_idx (move, insert, remove):
+** each charges its work to the running guard. An index of 0 skips that table. [-0, +0, m] */
+void lbind_bound_libraries(lua_State *L, int string_idx, int table_idx);
 
 /*
 ** Makes the metatable 'name' (once): the metamethods in 'meta' (__gc among them), __index a

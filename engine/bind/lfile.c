@@ -9,8 +9,10 @@
 
 #include "lbind.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,48 @@
 #include <unistd.h>
 
 #include "lauxlib.h"
+
+/* The temporary file beside 'path' is 'path.tmp.PID.XXXXXX': the PID says whose it is, so that a run
+** can tell the temporaries of a run that died (kill -9, a crash) from those of one still writing. */
+#define TEMP_ROOM sizeof ".tmp.18446744073709551615.XXXXXX"
+
+/* Writes the template for 'path' (plen bytes) into tmp, which has plen + TEMP_ROOM bytes. */
+static void temp_template(char *tmp, const char *path, size_t plen) {
+  memcpy(tmp, path, plen);
+  snprintf(tmp + plen, TEMP_ROOM, ".tmp.%ld.XXXXXX", (long)getpid());
+}
+
+/*
+** Removes the temporaries that runs now dead left beside 'path': 'path.tmp.PID.XXXXXX' whose PID
+** is no process. A live process's are left alone (PIDs are reused: then one is kept, never one
+** lost). Best effort: a directory that cannot be read is left as it is.
+*/
+static void sweep_stale(const char *path, size_t plen) {
+  char dir[4096];
+  const char *slash = memchr(path, '/', plen) ? strrchr(path, '/') : NULL;
+  const char *base = slash ? slash + 1 : path;
+  size_t blen = plen - (size_t)(base - path);
+  DIR *d;
+  struct dirent *e;
+  if (slash != NULL && (size_t)(slash - path) + 1 >= sizeof dir) return;
+  if (slash == NULL) snprintf(dir, sizeof dir, ".");
+  else if (slash == path) snprintf(dir, sizeof dir, "/");
+  else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  if ((d = opendir(dir)) == NULL) return;
+  while ((e = readdir(d)) != NULL) {
+    const char *n = e->d_name, *p;
+    char *end;
+    long pid;
+    if (strncmp(n, base, blen) != 0 || strncmp(n + blen, ".tmp.", 5) != 0) continue;
+    p = n + blen + 5;
+    if (*p < '0' || *p > '9') continue;
+    errno = 0;
+    pid = strtol(p, &end, 10);
+    if (errno || *end != '.' || strlen(end + 1) != 6 || pid <= 0) continue;
+    if (kill((pid_t)pid, 0) == -1 && errno == ESRCH) (void)unlinkat(dirfd(d), n, 0);
+  }
+  closedir(d);
+}
 
 /*
 ** A temporary file from the template 'tmp' (ending in XXXXXX), as open(2) would make the file
@@ -105,9 +149,9 @@ static int l_write_file(lua_State *L) {
   char *tmp;
   const char *why;
   int fd, saved;
-  tmp = lua_newuserdatauv(L, plen + sizeof ".XXXXXX", 0);  /* the GC frees it, even if we raise */
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".XXXXXX", sizeof ".XXXXXX");
+  tmp = lua_newuserdatauv(L, plen + TEMP_ROOM, 0);  /* the GC frees it, even if we raise */
+  temp_template(tmp, path, plen);
+  sweep_stale(path, plen);
   fd = make_temp(tmp);
   if (fd < 0) {
     lua_pushnil(L);
@@ -148,7 +192,7 @@ typedef struct writer {
   size_t plen;
   size_t used;     /* bytes waiting in buf: one write a buffer, not one a row */
   char buf[WRITER_BUFFER];
-  char names[];    /* path, NUL, path.XXXXXX, NUL */
+  char names[];    /* path, NUL, path.tmp.PID.XXXXXX, NUL */
 } writer;
 
 static int flush(writer *w) {
@@ -180,8 +224,8 @@ static int l_atomic_open(lua_State *L) {
   size_t plen;
   const char *path = luaL_checklstring(L, 1, &plen);
   writer *w;
-  if (plen > (size_t)-1 / 2 - sizeof *w - sizeof ".XXXXXX") return luaL_error(L, "the path is too long");
-  w = lua_newuserdatauv(L, sizeof *w + 2 * plen + 1 + sizeof ".XXXXXX", 0);
+  if (plen > (size_t)-1 / 2 - sizeof *w - TEMP_ROOM) return luaL_error(L, "the path is too long");
+  w = lua_newuserdatauv(L, sizeof *w + 2 * plen + 1 + TEMP_ROOM, 0);
   w->fd = -1;
   w->used = 0;
   w->plen = plen;
@@ -189,8 +233,8 @@ static int l_atomic_open(lua_State *L) {
   w->tmp = w->names + plen + 1;
   luaL_setmetatable(L, WRITER_MT);
   memcpy(w->path, path, plen + 1);
-  memcpy(w->tmp, path, plen);
-  memcpy(w->tmp + plen, ".XXXXXX", sizeof ".XXXXXX");
+  temp_template(w->tmp, path, plen);
+  sweep_stale(path, plen);
   w->fd = make_temp(w->tmp);
   if (w->fd < 0) {
     lua_pushnil(L);

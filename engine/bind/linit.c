@@ -59,6 +59,16 @@ int luaopen_budget(lua_State *L) {
   lbind_open_spawn(L);
   lbind_open_batch(L);
   lbind_open_sys(L);
+  lbind_open_guard(L);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &script_alloc_key) != LUA_TNIL) {
+    /* the engine's own state: its string and table libraries are bounded for everyone, the
+       engine's code as a script's, so that ("x"):rep and s:find through the strings' metatable are too */
+    lua_getglobal(L, "string");
+    lua_getglobal(L, "table");
+    if (lua_istable(L, -1) && lua_istable(L, -2)) lbind_bound_libraries(L, -2, -1);
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
   /* the Lua half extends the same table: budget.load and the rest */
   lua_getglobal(L, "require");
   lua_pushstring(L, "budget.init");

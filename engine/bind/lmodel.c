@@ -9,6 +9,8 @@
 
 #include "lbind.h"
 
+#include "host/guard.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -34,8 +36,8 @@ model *lbind_checkcore(lua_State *L) {
 model *lbind_checkmutable(lua_State *L) {
   core *c = luaL_checkudata(L, 1, CORE_MT);
   if (c->m == NULL) luaL_error(L, "the model is closed");
-  if (c->frozen) luaL_error(L, "the model cannot change once a scenario is made from it");
   if (c->loaded) luaL_error(L, "the model is read-only once loaded: changes go in a scenario (model:scenario(name))");
+  if (c->frozen) luaL_error(L, "the model cannot change once a scenario is made from it");
   return c->m;
 }
 
@@ -67,7 +69,7 @@ static int l_core_new(lua_State *L) {
   c->frozen = false;
   c->loaded = false;
   luaL_setmetatable(L, CORE_MT);
-  rc = model_new(script_allocator(L), &c->m);
+  rc = model_new(guard_allocator(L), &c->m);
   if (rc) return lbind_fail(L, "model", rc);
   return 1;
 }
@@ -353,7 +355,8 @@ static int l_facts_index(lua_State *L) {
   return 1;
 }
 
-/* core:pointer() → the model as a light userdata, for budget.core_borrow in another state [-0, +1, v] */
+/* budget.core_pointer(core) → the model as a light userdata, for budget.core_borrow in another state: the
+** module's, not a method, so that a script that reaches a core has no address of it. [-0, +1, v] */
 static int l_pointer(lua_State *L) {
   lua_pushlightuserdata(L, lbind_checkcore(L));
   return 1;
@@ -461,7 +464,7 @@ static const luaL_Reg core_methods[] = {
   {"put", l_put},             {"find", l_find},     {"info", l_info},   {"members", l_members},
   {"dim_info", l_dim_info},   {"within", l_within}, {"total", l_total}, {"cells", l_cells},
   {"negatives", l_negatives}, {"dim_index", l_dim_index}, {"facts_index", l_facts_index}, {"count", l_count}, {"bytes", l_bytes}, {"prepare", l_prepare},
-  {"pointer", l_pointer}, {"loaded", l_loaded}, {"link", l_link}, {"linked", l_linked}, {"intersect", l_intersect},
+  {"loaded", l_loaded}, {"link", l_link}, {"linked", l_linked}, {"intersect", l_intersect},
   {NULL, NULL}};
 
 void lbind_open_core(lua_State *L) {
@@ -471,4 +474,6 @@ void lbind_open_core(lua_State *L) {
   lua_setfield(L, -2, "core");
   lua_pushcfunction(L, l_core_borrow);
   lua_setfield(L, -2, "core_borrow");
+  lua_pushcfunction(L, l_pointer);
+  lua_setfield(L, -2, "core_pointer");
 }

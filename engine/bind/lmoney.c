@@ -6,6 +6,8 @@
 */
 #include "lbind.h"
 
+#include "host/guard.h"
+
 #include <string.h>
 
 #include "lauxlib.h"
@@ -304,6 +306,7 @@ static int l_allocate(lua_State *L) {
   grain = lua_isnoneornil(L, 3) ? 1 : lbind_checkmoney(L, 3);
   n = luaL_len(L, 2);
   luaL_argcheck(L, n >= 0 && n < (1 << 24), 2, "too many weights");
+  guard_charge(L, (size_t)n);
   w = lua_newuserdatauv(L, (size_t)n * sizeof *w + 1, 0);  /* scratch the GC owns, so a raise leaks nothing */
   parts = lua_newuserdatauv(L, (size_t)n * sizeof *parts + 1, 0);
   for (i = 1; i <= n; i++) {
@@ -311,7 +314,7 @@ static int l_allocate(lua_State *L) {
     w[i - 1] = lua_isinteger(L, -1) ? (int64_t)lua_tointeger(L, -1) : lbind_checkmoney(L, -1);
     lua_pop(L, 1);
   }
-  rc = money_allocate(&(mem_allocator){0}, amount, w, (size_t)n, grain, 0, parts);
+  rc = money_allocate(guard_allocator(L), amount, w, (size_t)n, grain, 0, parts);
   if (rc) return lbind_fail(L, "allocate", rc);
   lua_createtable(L, (int)n, 0);
   for (i = 1; i <= n; i++) {

@@ -7,6 +7,8 @@
 */
 #include "lbind.h"
 
+#include "host/guard.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -75,7 +77,7 @@ static int pushoverlay(lua_State *L, scenario *sc, int core_idx) {
 static int l_scenario(lua_State *L) {
   model *m = lbind_checkcore(L);
   scenario *sc;
-  budget_status rc = scenario_new(script_allocator(L), m, &sc);
+  budget_status rc = scenario_new(guard_allocator(L), m, &sc);
   lbind_freeze(L, 1);  /* its overlay reads the cells as they are now */
   if (rc) return lbind_fail(L, "scenario", rc);
   return pushoverlay(L, sc, 1);

@@ -10,6 +10,16 @@
 
 #define NO_CELL UINT32_MAX
 
+/*
+** A total by a member of a dimension other than the first reads only that member's cells when
+** the set keeps its cells in that dimension's preorder too (dim_order). Kept for a dimension
+** of ORDER_MIN_MEMBERS members or more in a set of ORDER_MIN_CELLS cells or more: below that
+** each member holds a large share of the cells, or there are few, and a scan loses little.
+** The threshold keeps the benchmark's sets (资金来源 3 members, 支出性质 2) at their size.
+*/
+#define ORDER_MIN_MEMBERS 64
+#define ORDER_MIN_CELLS 1024
+
 
 struct facts {
   const mem_allocator *A;
@@ -29,6 +39,8 @@ struct facts {
   uint32_t *order;    /* when unordered: the cells in their first members' preorder (first_order) */
   size_t order_n;     /* the cells it covers: a cell added since makes it again */
   bool unordered;     /* some cell's first member comes before the previous cell's, in preorder */
+  uint32_t *dorder[FACTS_MAX_DIMS];  /* [d], d >= 1: the cells in dimension d's preorder (dim_order), or NULL */
+  size_t dorder_n[FACTS_MAX_DIMS];   /* the cells each covers: a cell added since makes it again */
   money_wide sum;     /* every cell's amount, kept as they are stored: the grand total without a scan */
 };
 
@@ -57,12 +69,14 @@ budget_status facts_new(const mem_allocator *A, const char *name, const hier *co
 }
 
 void facts_free(facts *f) {
+  size_t d;
   if (f == NULL) return;
   mem_free(f->A, f->name, f->name_len + 1, 1);
   mem_free(f->A, f->keys, f->kcap, sizeof *f->keys);
   mem_free(f->A, f->amounts, f->acap, sizeof *f->amounts);
   mem_free(f->A, f->index, f->icap, sizeof *f->index);
   mem_free(f->A, f->order, f->order_n, sizeof *f->order);
+  for (d = 1; d < FACTS_MAX_DIMS; d++) mem_free(f->A, f->dorder[d], f->dorder_n[d], sizeof *f->dorder[d]);
   mem_free(f->A, f, 1, sizeof *f);
 }
 
@@ -138,10 +152,13 @@ static void build_index(facts *f) {
 }
 
 static const uint32_t *first_order(const facts *f);
+static const uint32_t *dim_order(const facts *f, size_t d);
 
 void facts_prepare(facts *f) {
+  size_t d;
   if (f->unindexed) build_index(f);
   (void)first_order(f);
+  for (d = 1; d < f->ndims; d++) (void)dim_order(f, d);
 }
 
 /* Is key past the greatest key so far (dimension by dimension)? Then it cannot be a cell's. */
@@ -177,6 +194,28 @@ static void add_to_sum(facts *f, money amount) {
 }
 
 /*
+** The cells in dimension d's preorder into a new array of f->n entries (*out): a stable
+** counting sort, so that cells under one member keep their order. ENOMEM, *out untouched.
+*/
+static budget_status sort_by(const facts *f, size_t d, uint32_t **out) {
+  const hier *h = f->dims[d];
+  size_t members = hier_count(h), c, nd = f->ndims, *starts;
+  uint32_t *order;
+  budget_status rc = mem_zarray(f->A, members + 1, sizeof *starts, (void **)&starts);
+  if (rc) return rc;
+  if ((rc = mem_array(f->A, f->n, sizeof *order, (void **)&order)) != BUDGET_OK) {
+    mem_free(f->A, starts, members + 1, sizeof *starts);
+    return rc;
+  }
+  for (c = 0; c < f->n; c++) starts[hier_pre(h, f->keys[c * nd + d]) + 1]++;
+  for (c = 0; c < members; c++) starts[c + 1] += starts[c];
+  for (c = 0; c < f->n; c++) order[starts[hier_pre(h, f->keys[c * nd + d])]++] = (uint32_t)c;
+  mem_free(f->A, starts, members + 1, sizeof *starts);
+  *out = order;
+  return BUDGET_OK;
+}
+
+/*
 ** The cells in their first members' preorder, for cells not stored in it: a stable counting
 ** sort, so that cells under one member keep their order. Made at the first selection that
 ** needs it (facts_prepare makes it before threads share the set); NULL if memory is short,
@@ -184,28 +223,54 @@ static void add_to_sum(facts *f, money amount) {
 */
 static const uint32_t *first_order(const facts *f) {
   facts *w = (facts *)(size_t)f;  /* a cache, like the index */
-  const hier *h = f->dims[0];
-  size_t members = hier_count(h), c, *starts;
   if (!f->unordered) return NULL;
   if (f->order != NULL && f->order_n == f->n) return f->order;
   mem_free(f->A, w->order, w->order_n, sizeof *w->order);
   w->order = NULL;
-  if (mem_zarray(f->A, members + 1, sizeof *starts, (void **)&starts) != BUDGET_OK) return NULL;
-  if (mem_array(f->A, f->n, sizeof *w->order, (void **)&w->order) != BUDGET_OK) {
-    mem_free(f->A, starts, members + 1, sizeof *starts);
-    return NULL;
-  }
-  for (c = 0; c < f->n; c++) starts[hier_pre(h, f->keys[c * f->ndims]) + 1]++;
-  for (c = 0; c < members; c++) starts[c + 1] += starts[c];
-  for (c = 0; c < f->n; c++) w->order[starts[hier_pre(h, f->keys[c * f->ndims])]++] = (uint32_t)c;
-  mem_free(f->A, starts, members + 1, sizeof *starts);
-  w->order_n = f->n;
+  w->order_n = 0;
+  if (sort_by(f, 0, &w->order) == BUDGET_OK) w->order_n = f->n;
   return w->order;
 }
 
-/* The first member's preorder place of the k-th cell in order (cell order when order is NULL). */
-static uint32_t pre_at(const facts *f, const uint32_t *order, size_t k) {
-  return hier_pre(f->dims[0], f->keys[(order ? order[k] : k) * f->ndims]);
+/*
+** The cells in dimension d's preorder (d >= 1), for totals by one of its members: kept as
+** ORDER_MIN_MEMBERS says, and NULL otherwise or when memory is short (a total then scans).
+** Made at the first total that needs it; facts_prepare makes it before threads share the set.
+*/
+static const uint32_t *dim_order(const facts *f, size_t d) {
+  facts *w = (facts *)(size_t)f;  /* a cache, like the index */
+  if (d == 0 || d >= f->ndims || hier_count(f->dims[d]) < ORDER_MIN_MEMBERS || f->n < ORDER_MIN_CELLS) return NULL;
+  if (f->dorder[d] != NULL && f->dorder_n[d] == f->n) return f->dorder[d];
+  mem_free(f->A, w->dorder[d], w->dorder_n[d], sizeof *w->dorder[d]);
+  w->dorder[d] = NULL;
+  w->dorder_n[d] = 0;
+  if (sort_by(f, d, &w->dorder[d]) == BUDGET_OK) w->dorder_n[d] = f->n;
+  return w->dorder[d];
+}
+
+/* Dimension d's member's preorder place of the k-th cell in order (cell order when order is NULL). */
+static uint32_t pre_at(const facts *f, size_t d, const uint32_t *order, size_t k) {
+  return hier_pre(f->dims[d], f->keys[(order ? order[k] : k) * f->ndims + d]);
+}
+
+/* The positions [*lo, *hi) of 'order' (of the cells when NULL) whose dimension-d member lies within 'member'. */
+static void range_of(const facts *f, size_t d, const uint32_t *order, hier_id member, size_t *lo, size_t *hi) {
+  const hier *h = f->dims[d];
+  uint32_t first = hier_pre(h, member), end = first + hier_size(h, member);
+  size_t a = 0, b = f->n;
+  while (a < b) {  /* the first cell at or past 'first' */
+    size_t mid = a + (b - a) / 2;
+    if (pre_at(f, d, order, mid) < first) a = mid + 1;
+    else b = mid;
+  }
+  *lo = a;
+  b = f->n;
+  while (a < b) {  /* the first past the member's subtree */
+    size_t mid = a + (b - a) / 2;
+    if (pre_at(f, d, order, mid) < end) a = mid + 1;
+    else b = mid;
+  }
+  *hi = a;
 }
 
 /*
@@ -214,30 +279,45 @@ static uint32_t pre_at(const facts *f, const uint32_t *order, size_t k) {
 ** member: a binary-searched range, in cell order or in first_order.
 */
 static bool candidates(const facts *f, const hier_id *sel, size_t *lo, size_t *hi, const uint32_t **order) {
-  const hier *h = f->dims[0];
-  uint32_t first, end;
-  size_t a = 0, b = f->n;
   *lo = 0;
   *hi = f->n;
   *order = NULL;
   if (sel == NULL || sel[0] == HIER_NONE) return true;
   if (f->unordered && (*order = first_order(f)) == NULL) return false;
-  first = hier_pre(h, sel[0]);
-  end = first + hier_size(h, sel[0]);
-  while (a < b) {  /* the first cell at or past 'first' */
-    size_t mid = a + (b - a) / 2;
-    if (pre_at(f, *order, mid) < first) a = mid + 1;
-    else b = mid;
-  }
-  *lo = a;
-  b = f->n;
-  while (a < b) {  /* the first past the member's subtree */
-    size_t mid = a + (b - a) / 2;
-    if (pre_at(f, *order, mid) < end) a = mid + 1;
-    else b = mid;
-  }
-  *hi = a;
+  range_of(f, 0, *order, sel[0], lo, hi);
   return true;
+}
+
+/*
+** The candidates a total reads (the order of its cells does not matter to a sum): the fewest
+** of the ranges that the selected members of the dimensions with an order give (the first
+** dimension's, in cell order or first_order; another's, in dim_order), or every cell. True
+** when they are exactly the selected cells: the selection names no other dimension.
+*/
+static bool total_candidates(const facts *f, const hier_id *sel, size_t *lo, size_t *hi, const uint32_t **order) {
+  size_t d, best = FACTS_MAX_DIMS, named = 0;
+  *lo = 0;
+  *hi = f->n;
+  *order = NULL;
+  if (sel == NULL) return true;
+  for (d = 0; d < f->ndims; d++) {
+    const uint32_t *o;
+    size_t a, b;
+    if (sel[d] == HIER_NONE) continue;
+    named++;
+    if (d == 0) {
+      o = f->unordered ? first_order(f) : NULL;
+      if (f->unordered && o == NULL) continue;
+    } else if ((o = dim_order(f, d)) == NULL) {
+      continue;
+    }
+    range_of(f, d, o, sel[d], &a, &b);
+    if (b - a < *hi - *lo) {
+      *lo = a, *hi = b, *order = o;
+      best = d;
+    }
+  }
+  return named == 0 || (named == 1 && best < FACTS_MAX_DIMS);
 }
 
 /* Does the selection choose nothing beyond its first member? */
@@ -342,11 +422,11 @@ budget_status facts_total_of(const facts *f, const money *amounts, const hier_id
   money_wide acc = 0;
   size_t k, lo, hi;
   const uint32_t *order;
-  bool all = first_only(f, sel);
+  bool all;
   if (amounts == NULL) amounts = f->amounts;
-  if (amounts == f->amounts && all && (sel == NULL || sel[0] == HIER_NONE))
+  if (amounts == f->amounts && first_only(f, sel) && (sel == NULL || sel[0] == HIER_NONE))
     return money_from_wide(f->sum, out);  /* every cell: the sum kept as they were stored */
-  all = candidates(f, sel, &lo, &hi, &order) && all;
+  all = total_candidates(f, sel, &lo, &hi, &order);
   for (k = lo; k < hi; k++) {
     size_t c = order ? order[k] : k;
     if (all || facts_selected(f, c, sel)) acc += amounts[c];
@@ -383,8 +463,10 @@ budget_status facts_rollup(const facts *f, size_t dim, const hier_id *sel, money
 }
 
 size_t facts_bytes(const facts *f) {
+  size_t d, orders = f->order ? f->order_n * sizeof *f->order : 0;
+  for (d = 1; d < FACTS_MAX_DIMS; d++) orders += f->dorder[d] ? f->dorder_n[d] * sizeof *f->dorder[d] : 0;
   return sizeof *f + f->name_len + 1 + f->kcap * sizeof *f->keys + f->acap * sizeof *f->amounts +
-         f->icap * sizeof *f->index + (f->order ? f->order_n * sizeof *f->order : 0);
+         f->icap * sizeof *f->index + orders;
 }
 
 void facts_iter_init(facts_iter *it, const facts *f, const hier_id *sel) {

@@ -66,7 +66,8 @@ size_t facts_count(const facts *f);
 */
 budget_status facts_add(facts *f, const hier_id *key, money amount, size_t *cell);
 
-/* Makes the key index a lookup makes on first use, so that threads may share f read-only. */
+/* Makes the key index a lookup makes on first use, and the cell orders totals make (facts.c's dim_order), so
+** that threads may share f read-only. */
 void facts_prepare(facts *f);
 
 /* Makes room for 'cells' more cells (a bulk load's hint). ENOMEM, EOVERFLOW; the cells are unchanged either way. */

@@ -15,6 +15,12 @@
 #define CODE_MAX 32     /* longest compact code; the real classifications use 7 */
 #define SUGGEST_MAX 5   /* nearest names listed for an unknown reference */
 #define LEV_MAX 64      /* code points compared when ranking nearest names */
+/* A path whose last name more members share than PATH_SHARED_NAME is looked for from its first
+   segment down (path_down), reading at most PATH_DOWN_STEPS members before it goes up instead:
+   '一般公共服务支出/行政运行' in a model where 行政运行 is under every 款 reads the 类's children,
+   not every 行政运行. */
+#define PATH_SHARED_NAME 32
+#define PATH_DOWN_STEPS 65536
 
 typedef struct member {
   uint32_t name;       /* offsets into the string arena */
@@ -334,8 +340,9 @@ budget_status hier_add_n(hier *h, hier_id parent, const char *code, size_t code_
   member *m;
   budget_status rc;
   if (h->sealed) return BUDGET_ESTATE;
-  if ((parent != HIER_NONE && parent >= h->n) || !valid_name(name, nlen)) return BUDGET_EINVAL;
-  /* '因公出国（境）费用' is found as '因公出国(境)费用' too: the index holds the NFKC form */
+  if ((parent != HIER_NONE && parent >= h->n) || nlen > NFKC_MAX || !valid_name(name, nlen)) return BUDGET_EINVAL;
+  /* '因公出国（境）费用' is found as '因公出国(境)费用' too: the index holds the NFKC form, which a name
+     of more than NFKC_MAX bytes would not have (refused above) */
   if (nfkc_form(name, nlen, key, &klen)) own_key = klen != nlen || memcmp(key, name, nlen) != 0;
   if (h->n >= (size_t)HIER_NONE - 1) return BUDGET_EOVERFLOW;
   if (code != NULL && code_len > 0 && (clen = compact_code(code, code_len, cc)) < 0) return BUDGET_EINVAL;
@@ -604,6 +611,50 @@ static bool path_fits(const hier *h, hier_id id, const void *ud) {
   return true;
 }
 
+/* How many members answer to seg by name, counting no further than 'most'. */
+static size_t named_count(const hier *h, const char *seg, size_t len, size_t most) {
+  size_t n = 0;
+  hier_id id;
+  for (id = lookup(h, false, seg, len); id != HIER_NONE && n < most; id = h->m[id].same_name) n++;
+  return n;
+}
+
+/* Notes in mt each child of 'from' that answers to segment k of p, or, below the last segment, what
+** lies beneath it answering to the rest; false when it took more than *steps children. */
+static bool descend(const hier *h, const path_ref *p, size_t k, hier_id from, hier_match *mt, size_t *steps) {
+  hier_id c;
+  for (c = h->m[from].first; c != HIER_NONE; c = h->m[c].next) {
+    if (*steps == 0) return false;
+    (*steps)--;
+    if (!answers_to(h, c, p->segs[k], p->lens[k])) continue;
+    if (k + 1 == p->n) note_match(mt, c);
+    else if (!descend(h, p, k + 1, c, mt, steps)) return false;
+  }
+  return true;
+}
+
+/*
+** The members a path names (p->n >= 2), found from its first segment down through the children:
+** the same as each_answering with path_fits finds from the last segment up, and quicker when the
+** last is a name many members share (行政运行 under every 款) and the first is not. False, with
+** *mt untouched, when it would read more than PATH_DOWN_STEPS members: then up it is.
+*/
+static bool path_down(const hier *h, const path_ref *p, hier_match *mt) {
+  hier_match found = {0, 0, {0}};
+  size_t steps = PATH_DOWN_STEPS;
+  char cc[CODE_MAX + 1];
+  int clen = compact_code(p->segs[0], p->lens[0], cc);
+  hier_id byc = clen > 0 ? lookup(h, true, cc, (size_t)clen) : HIER_NONE, id;
+  if (byc != HIER_NONE && !descend(h, p, 1, byc, &found, &steps)) return false;
+  for (id = lookup(h, false, p->segs[0], p->lens[0]); id != HIER_NONE; id = h->m[id].same_name) {
+    if (steps == 0) return false;
+    steps--;
+    if (id != byc && !descend(h, p, 1, id, &found, &steps)) return false;
+  }
+  *mt = found;
+  return true;
+}
+
 /* Levenshtein distance over code points (the first LEV_MAX of each). */
 static size_t distance(const char *a, size_t alen, const char *b, size_t blen) {
   long ca[LEV_MAX], cb[LEV_MAX];
@@ -668,12 +719,14 @@ static bool any(const hier *h, hier_id id, const void *ud) {
   return true;
 }
 
-static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why);
+static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why,
+                             bool nearest);
 
 /*
 ** A reference is read as its NFKC form, as the names are indexed: '２０６' is 206, '（境）' is
 ** '(境)', '／' a path's '/'. Not found so, it is tried as typed: a name that holds a full-width
-** slash or ends in an ideographic space is indexed as typed.
+** slash or ends in an ideographic space is indexed as typed. The nearest names (a pass over
+** every member) are looked for once, for the form tried first, and only when both fail.
 */
 budget_status hier_find(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why) {
   char form[NFKC_MAX + 1];
@@ -682,23 +735,27 @@ budget_status hier_find(const hier *h, const char *ref, size_t len, hier_id *out
   const char *first = ref, *second = form;
   size_t n1 = len, n2;
   if (!nfkc_needed(ref, len) || nfkc(ref, len, form, sizeof form, &flen) != BUDGET_OK)
-    return find_in(h, ref, len, out, why);
+    return find_in(h, ref, len, out, why, true);
   n2 = flen;
   if (count_slashes(form, flen) == count_slashes(ref, len)) first = form, n1 = flen, second = ref, n2 = len;
+  if (flen == len && memcmp(form, ref, len) == 0) return find_in(h, first, n1, out, why, true);
   /* the form first ('２０６　' is 206), unless it makes a path of a name ('甲／乙'): then as typed first */
-  rc = find_in(h, first, n1, out, why);
-  if (rc == BUDGET_ENOTFOUND && (flen != len || memcmp(form, ref, len) != 0)) {
+  rc = find_in(h, first, n1, out, why, false);
+  if (rc == BUDGET_ENOTFOUND) {
     hier_match again;
-    budget_status other = find_in(h, second, n2, out, why ? &again : NULL);
+    budget_status other = find_in(h, second, n2, out, why ? &again : NULL, false);
     if (other != BUDGET_ENOTFOUND) {
       if (why) *why = again;
       return other;
     }
+    if (why) rc = find_in(h, first, n1, out, why, true);
   }
   return rc;
 }
 
-static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why) {
+/* hier_find of ref as it is; 'nearest' fills why with the nearest names when it is not found (else with none). */
+static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id *out, hier_match *why,
+                             bool nearest) {
   hier_match mt = {0, 0, {0}};
   const char *last;
   size_t lastlen;
@@ -724,7 +781,9 @@ static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id
     }
     last = p.segs[p.n - 1];
     lastlen = p.lens[p.n - 1];
-    each_answering(h, last, lastlen, &mt, path_fits, &p);
+    /* up from the last segment's members, unless many share its name: then down from the first */
+    if (p.n < 2 || named_count(h, last, lastlen, PATH_SHARED_NAME + 1) <= PATH_SHARED_NAME || !path_down(h, &p, &mt))
+      each_answering(h, last, lastlen, &mt, path_fits, &p);
   } else {
     last = ref;
     lastlen = len;
@@ -738,7 +797,8 @@ static budget_status find_in(const hier *h, const char *ref, size_t len, hier_id
     if (why) *why = mt;
     return BUDGET_EAMBIGUOUS;
   }
-  if (why) suggest(h, last, lastlen, why);
+  if (why && nearest) suggest(h, last, lastlen, why);
+  else if (why) *why = mt;
   return BUDGET_ENOTFOUND;
 }
 

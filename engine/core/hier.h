@@ -56,7 +56,8 @@ void hier_free(hier *h);
 ** NULL or "" for none, and may be spaced ('206 07 01'); it is letters and
 ** digits, must extend the parent's code when both have one, and must be new
 ** to the dimension (EDUPLICATE). 'name' is non-empty UTF-8 without '/' (the
-** path separator). EINVAL for a bad code, name or parent; ESTATE once sealed;
+** path separator) of at most NFKC_MAX bytes (nfkc.h: so that every name has its
+** NFKC form, which lookups compare). EINVAL for a bad code, name or parent; ESTATE once sealed;
 ** EOVERFLOW when the dimension is full; ENOMEM. Code and name are copied. On
 ** failure the tree is as it was (only roomier) and *out is untouched.
 */

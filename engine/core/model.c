@@ -219,13 +219,16 @@ budget_status model_find(const model *m, const char *ref, size_t len, size_t onl
     hier_match why;
     budget_status r;
     if (only != (size_t)-1 && i != only) continue;
-    r = hier_find(m->dims[i], ref, len, &h, &why);
+    /* no 'why' here: a dimension that lacks the member would look for the nearest names, a pass over
+       all its members, on every lookup another dimension answers */
+    r = hier_find(m->dims[i], ref, len, &h, NULL);
     if (r == BUDGET_OK) {
       if (found++ == 0) {
         at = h;
         where = i;
       }
     } else if (r == BUDGET_EAMBIGUOUS && ambiguous++ == 0) {
+      (void)hier_find(m->dims[i], ref, len, &h, &why);  /* the candidates, for the message */
       hier_explain(m->dims[i], ref, len, r, &why, msg, size);  /* kept unless another dimension matches */
     }
   }

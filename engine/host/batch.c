@@ -53,9 +53,12 @@ static void *run_worker(void *arg) {
   batch *b = w->b;
   script *s = NULL;
   worker_setup setup = {b->spec.script_path, b->spec.model_path, b->spec.core, b->names, b->spec.nnames,
-                        b->spec.format};
+                        b->spec.format, b->spec.point_limits};
   budget_status rc = script_new(b->A, b->spec.mem_limit, b->spec.open, &s);
-  if (rc == BUDGET_OK) rc = worker_init(s, &setup);
+  if (rc == BUDGET_OK) {
+    script_set_interrupt(s, b->spec.interrupted);  /* a point that never ends still stops on SIGINT */
+    rc = worker_init(s, &setup);
+  }
   if (rc) {
     pthread_mutex_lock(&b->errlock);
     if (!atomic_load(&b->failed)) {

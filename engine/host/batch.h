@@ -16,6 +16,7 @@
 #include "core/model.h"
 #include "core/status.h"
 #include "lua.h"
+#include "guard.h"
 #include "worker.h"
 
 typedef struct batch batch;
@@ -36,6 +37,7 @@ typedef struct batch_spec {
   const char *format;                  /* "csv" or "jsonl": how the workers write rows */
   size_t jobs;                        /* worker threads, 1 to BATCH_MAX_JOBS */
   size_t mem_limit;                   /* bytes each worker's Lua state may hold; 0: no limit */
+  guard_limits point_limits;          /* what one point may spend (engine/host/guard.h); 'what' unused */
   volatile sig_atomic_t *interrupted; /* set by the caller's signal handler; may be NULL */
 } batch_spec;
 

@@ -16,8 +16,7 @@
 struct script {
   const mem_allocator *A;
   lua_State *L;
-  size_t used, limit;
-  size_t base_limit;  /* the cap the state was made with; 'limit' may be lower during a script */
+  size_t used, limit; /* bytes the state holds, and the most it may (0: no cap); a run's own limit is the guard's */
   lua_CFunction open; /* the binding's opener, run as the global 'budget' */
   int top;            /* the stack's height before the last script_pcall */
   bool hit_limit;     /* the last allocation failure was the cap, not the system */
@@ -69,36 +68,9 @@ static int msghandler(lua_State *L) {
 }
 
 /*
-** budget.memory_budget(bytes | nil) → previous cap: lets the state grow by at
-** most 'bytes' more from now (nil: back to the state's own cap). Used around a
-** sandboxed script. [-0, +1, -]
-*/
-static int l_memory_budget(lua_State *L) {
-  script *s = lua_touserdata(L, lua_upvalueindex(1));
-  size_t previous = s->limit;
-  if (lua_isnoneornil(L, 1)) {
-    s->limit = s->base_limit;
-  } else {
-    lua_Integer n = luaL_checkinteger(L, 1);
-    size_t cap = s->used + (n > 0 ? (size_t)n : 0);
-    s->limit = (s->base_limit != 0 && cap > s->base_limit) ? s->base_limit : cap;
-  }
-  s->hit_limit = false;
-  lua_pushinteger(L, (lua_Integer)previous);
-  return 1;
-}
-
-/* budget.memory_hit() → did an allocation fail on the cap since the budget was set? [-0, +1, -] */
-static int l_memory_hit(lua_State *L) {
-  script *s = lua_touserdata(L, lua_upvalueindex(1));
-  lua_pushboolean(L, s->hit_limit);
-  return 1;
-}
-
-/*
 ** Opens the libraries inside a protected call, so a memory failure is a
 ** status, not a panic: the standard ones, then 'budget' (which preloads LPeg
-** and the engine's Lua modules) as a global, with the state's memory controls.
+** and the engine's Lua modules) as a global.
 */
 static int open_libs(lua_State *L) {
   script *s = lua_touserdata(L, 1);
@@ -108,12 +80,6 @@ static int open_libs(lua_State *L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &script_interrupt_key);
   luaL_openlibs(L);
   luaL_requiref(L, "budget", s->open, 1);
-  lua_pushlightuserdata(L, s);
-  lua_pushcclosure(L, l_memory_budget, 1);
-  lua_setfield(L, -2, "memory_budget");
-  lua_pushlightuserdata(L, s);
-  lua_pushcclosure(L, l_memory_hit, 1);
-  lua_setfield(L, -2, "memory_hit");
   return 0;
 }
 
@@ -139,7 +105,7 @@ budget_status script_new(const mem_allocator *A, size_t mem_limit, lua_CFunction
   budget_status rc = mem_zarray(A, 1, sizeof *s, (void **)&s);
   if (rc) return rc;
   s->A = A;
-  s->limit = s->base_limit = mem_limit;
+  s->limit = mem_limit;
   s->open = open;
   s->L = lua_newstate(l_alloc, s);
   if (s->L == NULL) {

@@ -20,7 +20,7 @@ typedef struct script script;
 
 /*
 ** A new Lua state: the standard libraries, then 'open' (luaopen_budget) as the
-** global 'budget', with budget.memory_budget and budget.memory_hit added. Every
+** global 'budget'. Every
 ** allocation goes through A (borrowed: it must outlive the state) and the state
 ** may hold at most 'mem_limit' bytes (0: no limit). On success the caller owns
 ** *out and frees it with script_free. ENOMEM, ELIMIT when the cap is too small

@@ -15,7 +15,7 @@
 /* The registry key of a worker's point function. */
 static const char worker_key = 'w';
 
-/* [-0, +0, e] require('budget.batch').worker(script, model, core, names, format), kept under worker_key. */
+/* [-0, +0, e] require('budget.batch').worker(script, model, core, names, format, limits), kept under worker_key. */
 static int init_body(lua_State *L) {
   const worker_setup *w = lua_touserdata(L, 1);
   size_t i;
@@ -32,7 +32,14 @@ static int init_body(lua_State *L) {
     lua_seti(L, -2, (lua_Integer)i + 1);
   }
   lua_pushstring(L, w->format);
-  lua_call(L, 5, 1);
+  lua_createtable(L, 0, 3);
+  lua_pushinteger(L, (lua_Integer)w->limits.max_steps);
+  lua_setfield(L, -2, "max_steps");
+  lua_pushnumber(L, w->limits.max_seconds);
+  lua_setfield(L, -2, "max_seconds");
+  lua_pushinteger(L, (lua_Integer)w->limits.max_memory);
+  lua_setfield(L, -2, "max_memory");
+  lua_call(L, 6, 1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &worker_key);
   return 0;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/model.h"
+#include "guard.h"
 #include "script.h"
 
 /* What a point's outcome says beyond its rows (bits of worker_point.flags). */
@@ -27,6 +28,7 @@ typedef struct worker_setup {
   const char *const *names;     /* parameter names */
   size_t nnames;
   const char *format;           /* "csv" or "jsonl": how rows are written */
+  guard_limits limits;          /* what one point may spend: over it, the point fails and the batch goes on */
 } worker_setup;
 
 /* One point: what goes in, and what comes out. */

@@ -13,7 +13,7 @@ local M = {}
 
 local EXIT_DONE, EXIT_VIOLATIONS, EXIT_BAD, EXIT_INTERRUPTED = 0, 1, 2, 130
 local MAX_POINTS = 10000000
-local WORKER_MEMORY = 1 << 30
+local WORKER_MEMORY = 1 << 30  -- what a worker's state may hold beside its point's own limit: the model, its caches
 
 -- {==================================================================
 -- Parameters and points
@@ -186,39 +186,46 @@ end
 -- ===================================================================
 
 -- Called by engine/host/worker.c in a worker thread's state: loads the model over the shared core
--- and the script once, and returns the function that runs one point:
--- f(point, value...) → rows, header, flags (1: failed; 2: error-severity violations).
-function M.worker(script_path, model_path, core_ptr, names, format)
+-- and compiles the script once, and returns the function that runs one point:
+-- f(point, value...) → rows, header, flags (1: failed; 2: error-severity violations). Each point
+-- runs sandboxed under 'limits' (max_steps, max_seconds, max_memory; 0: the default), in an
+-- environment of its own: what one point does to its globals, its libraries or its model is
+-- never seen by the next.
+function M.worker(script_path, model_path, core_ptr, names, format, limits)
   local loader = require "budget.loader"
   local run = require "budget.run"
+  local sandbox = require "budget.sandbox"
+  local shields = require "budget.shield"
   local base = loader.load(model_path, { core = C.core_borrow(core_ptr) })
   local f = assert(io.open(script_path, "rb"))
   local src = f:read("a")
   f:close()
   local chunk = assert(load(src, "=" .. script_path, "t", {}))
-  local emitted  -- the rows of the point being run
-  local sandbox = require "budget.sandbox"
-  local safe_mt = sandbox.SAFE_MT
-  local dirs = sandbox.dirs { ".", script_path:match("^(.*)/[^/]*$") or "." }
-  local function emit(s, columns)
-    if type(s) ~= "table" or not s.ov or not s.base then
-      error("budget.emit(s, {column = value}): s is a scenario", 2)
-    end
-    emitted[#emitted + 1] = { total = s:total(), columns = columns or {}, violations = s:violations() }
+  local opts = { dirs = sandbox.dirs { ".", script_path:match("^(.*)/[^/]*$") or "." } }
+  for _, k in ipairs { "max_steps", "max_seconds", "max_memory" } do
+    if limits and limits[k] and limits[k] > 0 then opts[k] = limits[k] end
   end
-  local noop = function() end  -- a batch's output is its rows, not what a script prints
   return function(point, ...)
     local params = {}
     for i, n in ipairs(names) do params[n] = select(i, ...) end
     local ctx = run.new()  -- this point's: a batch's output is its rows, so s:report() does nothing
-    emitted = {}
-    local api = setmetatable({ emit = emit }, { __index = sandbox.budget_in(dirs, ctx), __metatable = false })
-    debug.setupvalue(chunk, 1, setmetatable({ model = ctx:bind(base), params = params, budget = api, print = noop },
-      safe_mt))
-    local ok, err = pcall(chunk)
-    if not ok then return (type(err) == "string" and err or tostring(err)), "", 1 end
-    local fok, rows, header = pcall(format_rows, format, point, names, params, emitted)
-    if not fok then return tostring(rows), "", 1 end
+    local emitted = {}
+    local env = sandbox.env({}, { model = base, params = params, context = ctx }, opts)
+    env.print = function() end  -- a batch's output is its rows, not what a script prints
+    env.budget.emit = function(s, columns)
+      local real = shields.real(s)
+      if type(real) ~= "table" or not real.ov or not real.base then
+        error("budget.emit(s, {column = value}): s is a scenario", 2)
+      end
+      emitted[#emitted + 1] = { total = real:total(), columns = columns or {}, violations = real:violations() }
+    end
+    debug.setupvalue(chunk, 1, env)
+    local rows, header
+    local ok, err = sandbox.run_chunk(chunk, script_path, opts, function()
+      rows, header = format_rows(format, point, names, params, emitted)
+    end)
+    debug.setupvalue(chunk, 1, nil)  -- the point's environment goes with it
+    if not ok then return err, "", 1 end
     local flags = 0
     for _, e in ipairs(emitted) do
       for _, v in ipairs(e.violations) do if v.severity == "error" then flags = 2 end end
@@ -245,8 +252,13 @@ end
 function M.command(args, cli)
   local bad = cli.bad
   local pos, opts = cli.parse(args, { model = true, jobs = true, shard = true, format = true, output = true,
-                                      param = "list" })
+                                      param = "list", ["max-steps"] = true, ["max-memory"] = true,
+                                      ["max-seconds"] = true })
   if not pos then return bad("batch: %s", opts) end
+  local limits, lerr = cli.limits(opts, "batch")
+  if not limits then return bad("%s", lerr) end
+  local sandbox = require "budget.sandbox"
+  local point_memory = limits.max_memory or sandbox.DEFAULTS.max_memory
   local params, out = opts.param, opts.output
   if #pos ~= 1 then return bad("batch: expected one script: budget batch SCRIPT --model MODEL [--param NAME=...]...") end
   if not opts.model then return bad("batch: --model MODEL is needed") end
@@ -298,7 +310,9 @@ function M.command(args, cli)
     if page then rows_text[#rows_text + 1] = s elseif writer then writer:write(s) else io.write(s) end
   end
   local h = C.batch_start { script = pos[1], model = opts.model, core = base.core, names = names, points = slice,
-                            first = first, jobs = jobs, format = format, mem_limit = WORKER_MEMORY }
+                            first = first, jobs = jobs, format = format,
+                            mem_limit = point_memory + WORKER_MEMORY, max_steps = limits.max_steps,
+                            max_seconds = limits.max_seconds, max_memory = limits.max_memory }
   local show = C.isatty(2)
   local started, shown = C.clock(), 0
   local header, failed, errors, written = nil, 0, 0, 0
@@ -306,13 +320,14 @@ function M.command(args, cli)
     while true do
       local point, rows, head, flags = h:next()
       if not point then break end
+      local function params_of()  -- the point's parameters by name, for its error row
+        local p, values = {}, slice[point - first + 1] or {}
+        for j, nm in ipairs(names) do p[nm] = values[j] end
+        return p
+      end
       if flags & 1 ~= 0 then
         failed = failed + 1
-        write(error_row(format, point, names, slice[point - first + 1] and (function()
-          local p = {}
-          for j, nm in ipairs(names) do p[nm] = slice[point - first + 1][j] end
-          return p
-        end)() or {}, rows, header or ""))
+        write(error_row(format, point, names, params_of(), rows, header or ""))
       else
         if flags & 2 ~= 0 then errors = errors + 1 end
         if format == "csv" and head ~= "" then
@@ -321,7 +336,8 @@ function M.command(args, cli)
             if k == 1 and not page then write(head .. "\r\n") end  -- the header once, at the head of the first shard
           elseif head ~= header then
             failed = failed + 1
-            rows = error_row(format, point, names, {}, "the rows' columns differ from the first point's: " .. head, header)
+            rows = error_row(format, point, names, params_of(), "the rows' columns differ from the first point's: " .. head,
+              header)
           end
         end
         write(rows)

@@ -28,11 +28,13 @@ commands:
   compare-years A.lua B.lua [--format table|csv|json|md] [-o FILE]
                                     two years of one department by 类 and 款, with the changes
   batch SCRIPT --model MODEL [--param NAME=FROM:TO:STEP | NAME=a,b,c]... [--jobs N]
-        [--shard K/N] [--format csv|jsonl|html] [-o FILE]
-                                    the script once per point of the parameters, in parallel
+        [--shard K/N] [--format csv|jsonl|html] [-o FILE] [--max-steps N] [--max-memory BYTES] [--max-seconds S]
+                                    the script once per point of the parameters, in parallel;
+                                    each point runs sandboxed under the limits: past one, its
+                                    row says so and the batch goes on
   totals MODEL [--facts SET] [--dim DIMENSION]
                                     every member's total, a line each (code, name, total)
-  import DOCUMENT.txt [-o MODEL.lua]
+  import DOCUMENT.txt [-o MODEL.lua] [--max-seconds S] [--max-memory BYTES]
                                     a published budget's text into a model
   check MODEL                       run every rule on the base model
   show MODEL [--table NAME] [--format table|csv|json|md] [--from-cells] [--scenario SCRIPT] [--change]
@@ -213,6 +215,23 @@ local function cmd_show(args)
   return EXIT_DONE
 end
 
+-- The limits of --max-steps, --max-memory and --max-seconds in parsed options (for 'cmd'), as
+-- the sandbox takes them (max_steps, ...; absent: the default); or nil and the message.
+local function limits_of(opts, cmd)
+  local limits = {}
+  for _, l in ipairs { { "max-steps", "max_steps" }, { "max-memory", "max_memory" }, { "max-seconds", "max_seconds" } } do
+    if opts[l[1]] then
+      local n = tonumber(opts[l[1]])
+      if not n or n <= 0 or n ~= n or n == math.huge or (l[2] ~= "max_seconds" and math.type(n) ~= "integer") then
+        return nil, string.format("%s: --%s '%s': expected a positive %s", cmd, l[1], opts[l[1]],
+          l[2] == "max_seconds" and "number" or "whole number")
+      end
+      limits[l[2]] = n
+    end
+  end
+  return limits
+end
+
 -- budget run SCRIPT [--model MODEL] [--format FMT] [--trusted] [--allow DIR]... [--max-steps N]
 --                   [--max-memory BYTES] [--max-seconds S]
 local function cmd_run(args)
@@ -228,17 +247,9 @@ local function cmd_run(args)
   if not report.FORMATS[fmt] and fmt ~= "html" then
     return bad("run: unknown format '%s': expected table, csv, json, md or html", fmt)
   end
-  local limits = { trusted = trusted }
-  for _, l in ipairs { { "max-steps", "max_steps" }, { "max-memory", "max_memory" }, { "max-seconds", "max_seconds" } } do
-    if opts[l[1]] then
-      local n = tonumber(opts[l[1]])
-      if not n or n <= 0 or (l[2] ~= "max_seconds" and math.type(n) ~= "integer") then
-        return bad("run: --%s '%s': expected a positive %s", l[1], opts[l[1]],
-          l[2] == "max_seconds" and "number" or "whole number")
-      end
-      limits[l[2]] = n
-    end
-  end
+  local limits, lerr = limits_of(opts, "run")
+  if not limits then return bad("%s", lerr) end
+  limits.trusted = trusted
   local path = pos[1]
   local f, err = io.open(path, "rb")
   if not f then return bad("%s: cannot read the script: %s", path, (err:gsub("^.-: ", ""))) end
@@ -262,17 +273,17 @@ local function cmd_run(args)
   end }
   extra.context = ctx
   local env = sandbox.env(out, extra, limits)
-  local ok, e2 = sandbox.run(src, path, env, limits)
-  if not ok then return bad("%s", e2) end
-  local errors = 0
-  local ok3, e3 = pcall(function()
+  local errors, text = 0, nil
+  -- after the script, in its run: what the report does with the script's objects is charged to it
+  local ok, e2 = sandbox.run(src, path, env, limits, function()
     for _, s in ipairs(ctx.made) do
       for _, v in ipairs(s:violations()) do if v.severity == "error" then errors = errors + 1 end end
     end
     if fmt == "html" then out = { html.run_page(path, ctx.made, table.concat(out)) } end
+    text = table.concat(out)
   end)
-  if not ok3 then return bad("%s", e3) end
-  local done, werr = emit(table.concat(out), output)
+  if not ok then return bad("%s", e2) end
+  local done, werr = emit(text, output)
   if not done then return bad("%s", werr) end
   return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
 end
@@ -284,8 +295,10 @@ end
 
 -- budget import DOCUMENT [-o MODEL]: the model on stdout, or written whole to MODEL.
 local function cmd_import(args)
-  local pos, opts = parse(args, { output = true })
+  local pos, opts = parse(args, { output = true, ["max-seconds"] = true, ["max-memory"] = true })
   if not pos then return bad("import: %s", opts) end
+  local limits, lerr = limits_of(opts, "import")
+  if not limits then return bad("%s", lerr) end
   local out = opts.output
   if #pos ~= 1 then return bad("import: expected one document: budget import DOCUMENT.txt [-o MODEL.lua]") end
   local path = pos[1]
@@ -293,7 +306,9 @@ local function cmd_import(args)
   if not f then return bad("%s: cannot read the document: %s", path, (err:gsub("^.-: ", ""))) end
   local text = f:read("a")
   f:close()
-  local ok, model = pcall(require("budget.import").import, text, path)
+  -- a document is data from anyone: its import stops at the limits, as a script does
+  local ok, model = C.guarded({ seconds = limits.max_seconds or 60, memory = limits.max_memory or (4 << 30),
+                                what = "import", hints = true }, path, require("budget.import").import, text, path)
   if not ok then return bad("%s", model) end
   if out then
     local done, werr = C.write_file(out, model)
@@ -306,7 +321,7 @@ end
 
 M.script_env = script_env
 
-CLI = { bad = bad, parse = parse, load_model = load_model, emit = emit }
+CLI = { bad = bad, parse = parse, load_model = load_model, emit = emit, limits = limits_of }
 
 local function cmd_batch(args)
   return require("budget.batch").command(args, CLI)
@@ -336,7 +351,7 @@ local function cmd_totals(args)
     if not dim then return bad("totals: fact set '%s' has no dimension '%s'", set.name, opts.dim) end
   end
   io.stdout:flush()
-  local ok, e = pcall(m.core.write_totals, m.core, io.stdout, set.index, dim)
+  local ok, e = pcall(C.write_totals, m.core, io.stdout, set.index, dim)
   if not ok then return bad("%s", e) end
   return EXIT_DONE
 end

@@ -16,16 +16,27 @@ local M = {}
 
 local Model = model.Model
 
--- A model file may run this many Lua instructions while it is loaded.
-local INSTRUCTION_LIMIT = 50000000
+-- A model file's chunk may run this many Lua instructions, for this many seconds, and take
+-- this much memory while it is loaded (engine/host/guard.h); building what it declared may
+-- take the memory too. Loaded from a script, the script's own limits hold instead.
+local CHUNK_LIMITS = { steps = 50000000, seconds = 60, memory = 2 << 30, what = "model" }
+local BUILD_LIMITS = { seconds = 600, memory = 4 << 30, what = "model" }
 
 -- The strings' metatable leads to the engine's own string table: out of a model's reach
 -- (the sandbox does the same for scripts), so that ("x"):rep stays the engine's.
 debug.getmetatable("").__metatable = false  -- debug: the sandbox may have protected it first
 
-local function copy(t)
+-- A copy of one of the libraries a model or a script may use (string, table, math, utf8): its
+-- own, so that changing it changes nothing else; with no string.dump; bounded (engine/bind/lguard.c)
+-- as the engine's own state bounds its libraries, also in a stock interpreter that loaded the module.
+local bounded = string.dump == nil
+function M.library(name)
   local c = {}
-  for k, v in pairs(t) do c[k] = v end
+  for k, v in pairs(_G[name]) do c[k] = v end
+  if name == "string" then c.dump = nil end
+  if not bounded and (name == "string" or name == "table") then
+    C.bound_libraries(name == "string" and c or {}, name == "table" and c or {})
+  end
   return c
 end
 
@@ -45,22 +56,49 @@ M.fail = fail
 -- after 'from' that holds the value in quotes ("201"), else as plain text, past the lines
 -- where the same value was found before (so a value given twice is found twice); 'from'
 -- itself if none.
+--
+-- A search is one string.find from the first byte of its start line (the line of the first match
+-- is the first line that holds the text, as no value searched for holds a newline); a text found
+-- absent after a line is not looked for there again; and the searches of one load read at most
+-- SEARCH_BYTES times the source's bytes, plus SEARCH_FLOOR: a model that makes its values in a
+-- loop, where its text has none of them, would otherwise read the rest of the file once a value
+-- (7 s for 4,000 members made above 10,000 lines of text, n × lines). Past that, a value's line is
+-- 'from': the declaration's, or the row's before.
+local SEARCH_BYTES, SEARCH_FLOOR = 16, 1 << 24
 local function locator(src)
-  local lines = {}
-  for text in (src .. "\n"):gmatch("(.-)\n") do lines[#lines + 1] = text end
-  local last = {}
-  return function(needle, from)
-    if type(needle) ~= "string" or needle == "" then return from end
-    local start = math.max(from, (last[needle] or 0) + 1)
-    for _, pattern in ipairs { '"' .. needle .. '"', needle } do
-      for line = start, #lines do
-        if lines[line]:find(pattern, 1, true) then
-          last[needle] = line
-          return line
-        end
-      end
+  local starts = { 1 }  -- the byte each line starts at
+  for at in src:gmatch("\n()") do starts[#starts + 1] = at end
+  local nlines = #starts
+  local last, absent = {}, {}
+  local budget = SEARCH_BYTES * #src + SEARCH_FLOOR
+  local function line_at(pos)
+    local lo, hi = 1, nlines
+    while lo < hi do
+      local mid = (lo + hi + 1) // 2
+      if starts[mid] <= pos then lo = mid else hi = mid - 1 end
     end
-    return from
+    return lo
+  end
+  local function search(text, start)  -- the first line at or after start that holds text, or nil
+    local gone = absent[text]
+    if (gone and gone <= start) or budget <= 0 then return nil end
+    local first = starts[start]
+    local at = src:find(text, first, true)
+    budget = budget - ((at or #src + 1) - first + #text)
+    if not at then
+      absent[text] = start
+      return nil
+    end
+    return line_at(at)
+  end
+  return function(needle, from)
+    if budget <= 0 or type(needle) ~= "string" or needle == "" or needle:find("\n", 1, true) then return from end
+    local start = math.max(from, (last[needle] or 0) + 1)
+    if start > nlines then return from end
+    local line = search('"' .. needle .. '"', start) or search(needle, start)
+    if not line then return from end
+    last[needle] = line
+    return line
   end
 end
 
@@ -125,10 +163,11 @@ local function vocabulary(file)
   -- they must be plain data that runs no code of the model's (__index, __pairs, __gc...). The
   -- libraries are copies: a model that changes string.rep changes only its own.
   for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error",
-                       "assert", "pcall", "rawequal", "rawget", "rawlen" } do
+                       "assert", "rawequal", "rawget", "rawlen" } do
     env[k] = _G[k]
   end
-  env.string, env.table, env.math, env.utf8 = copy(string), copy(table), copy(math), copy(utf8)
+  env.pcall = C.guard_pcall  -- catches the model's errors, never its limit
+  for _, lib in ipairs { "string", "table", "math", "utf8" } do env[lib] = M.library(lib) end
   env.money, env.rate = C.money, C.rate
   return env, decls
 end
@@ -165,18 +204,51 @@ local function bulk_failed(file, decl_line, path, line, msg)
   fail(file, decl_line, "%s", msg)
 end
 
+-- How many members a dimension's entries declare (the tables among them and beneath them), counted
+-- before any is built: past LIMITS.inline_members (with the model's other dimensions) the load
+-- stops at the declaration, the core untouched. Tables beneath the limit on levels are not
+-- counted (adding them fails there), nor past the limit: a table that holds itself ends.
+local function inline_members(m, spec, limits, file, line, where)
+  local room = limits.inline_members - (m.size and m.size.inline_members or 0)
+  local n, entries, depths, top = 0, {}, {}, 0  -- a stack of the entries still to count
+  for i = #spec, 1, -1 do top = top + 1; entries[top], depths[top] = spec[i], 0 end
+  while top > 0 and n <= room do
+    local entry, depth = entries[top], depths[top]
+    top = top - 1
+    if type(entry) == "table" and depth < limits.depth then
+      n = n + 1
+      for i = #entry, 2, -1 do
+        if type(entry[i]) == "table" then top = top + 1; entries[top], depths[top] = entry[i], depth + 1 end
+      end
+    end
+  end
+  m:grow("inline_members", n, file, line, where)
+  return n
+end
+
 -- Adds one dimension's members; entries are {code, name, children...} or {name, children...},
 -- or 'file = "members.csv"' (code,name a line, in preorder) for a big one.
 local function build_dimension(m, d, decl, locate, file)
   local core, spec = m.core, decl.spec
+  m:grow("dimensions", 1, file, decl.line, string.format("dimension \"%s\"", decl.name))
   local dim = core:dimension(decl.name)
   local info = { name = decl.name, index = dim, levels = spec.levels, attrs = {}, line = decl.line }
+  local limits = model.LIMITS
+  -- its name heads a view's code and name columns ('功能分类科目编码'), which every row is padded to
+  if #decl.name > limits.text then
+    fail(file, decl.line, "a dimension's name has %d bytes, more than %d (the limit)", #decl.name, limits.text)
+  end
+  local where = string.format("dimension \"%s\"", decl.name)
   if spec.file then
     local path = data_file(file, decl.line, spec.file)
+    local _, before = core:dim_info(dim)
     local ok, line, msg = core:bulk_members(dim, path, true)
     if not ok then bulk_failed(file, decl.line, path, line, msg) end
+    local _, after = core:dim_info(dim)  -- a file's members are within the limits too (its depth: its codes')
+    m:grow("members", after - before, file, decl.line, where)
   end
-  local by_code = {}
+  m:grow("members", inline_members(m, spec, limits, file, decl.line, where), file, decl.line, where)
+  local by_code, depth_of, lengths, has_length = {}, {}, {}, {}  -- depth by id: for the limit on levels
   local function add(entry, parent, from)
     if type(entry) ~= "table" then
       fail(file, locate(tostring(entry), from), "a member of %s as {\"code\", \"name\"} or {\"name\"}: got %s",
@@ -190,16 +262,35 @@ local function build_dimension(m, d, decl, locate, file)
     end
     local line = locate(code or name, from)
     if type(name) ~= "string" then fail(file, line, "a member of %s needs a name", decl.name) end
-    local compact = code and code:gsub(" ", "")
+    if #name > limits.text then
+      fail(file, line, "a name in %s has %d bytes, more than %d (the limit)", decl.name, #name, limits.text)
+    end
+    local compact = code and (code:find(" ", 1, true) and code:gsub(" ", "") or code)
     if parent == nil and compact then  -- a flat list: the parent is the longest code this one extends
-      for k = #compact - 1, 1, -1 do
-        local p = by_code[compact:sub(1, k)]
-        if p then parent = p; break end
+      for i = #lengths, 1, -1 do  -- tried at the lengths codes have, longest first: a few, not every one
+        local k = lengths[i]
+        if k < #compact then
+          local p = by_code[compact:sub(1, k)]
+          if p then parent = p; break end
+        end
       end
+    end
+    local depth = parent and (depth_of[parent] or 0) + 1 or 0
+    if depth >= limits.depth then
+      fail(file, line, "dimension \"%s\" is more than %d levels deep (the limit) at '%s'", decl.name, limits.depth,
+        name)
     end
     local id, err = core:member(dim, parent, code, name)
     if not id then fail(file, line, "%s", err) end
-    if compact then by_code[compact] = id end
+    depth_of[id] = depth
+    if compact then
+      by_code[compact] = id
+      if not has_length[#compact] then  -- kept in order; a few lengths (3, 5 and 7 in 功能分类)
+        has_length[#compact] = true
+        lengths[#lengths + 1] = #compact
+        table.sort(lengths)
+      end
+    end
     local attrs
     for k, v in pairs(entry) do
       if type(k) == "string" then attrs = attrs or {}; attrs[k] = v end
@@ -234,9 +325,17 @@ local function build_facts(m, decl, locate, file)
   if not grain or grain:fen() <= 0 then
     fail(file, decl.line, "facts \"%s\": grain must be a positive amount such as '1元': %s", decl.name, err or "")
   end
+  if #dims > model.LIMITS.set_dims then
+    fail(file, decl.line, "facts \"%s\" has %d dimensions, more than %d (the limit for a fact set)", decl.name, #dims,
+      model.LIMITS.set_dims)
+  end
+  m:grow("facts", 1, file, decl.line, string.format("facts \"%s\"", decl.name))
   local ok, index = pcall(m.core.facts, m.core, decl.name, dims, grain)
   if not ok then fail(file, decl.line, "%s", index) end
   local set = { name = decl.name, index = index, dims = spec.dims, unit = unit, grain = grain, line = decl.line }
+  local where = string.format("facts \"%s\"", decl.name)
+  m:grow("inline_cells", #spec, file, decl.line, where)  -- the rows of the file's own Lua, before they are built
+  m:grow("cells", #spec, file, decl.line, where)
   if spec.file then  -- the cells in a CSV file beside the model: members..., amount a line
     if unit ~= "元" then  -- the file's figures are read in C, in 元: never silently 10,000 times too small
       fail(file, decl.line, "facts \"%s\": the cells of a file are read in 元, so unit = \"%s\" cannot apply to "
@@ -245,6 +344,7 @@ local function build_facts(m, decl, locate, file)
     end
     local path = data_file(file, decl.line, spec.file)
     local ok, line, msg
+    local before = m.core:count(index)
     if decl.prefetch then
       ok, line, msg = m.core:bulk_prefetched(index, decl.prefetch)
       decl.prefetch = nil
@@ -252,6 +352,7 @@ local function build_facts(m, decl, locate, file)
       ok, line, msg = m.core:bulk_cells(index, path, true)
     end
     if not ok then bulk_failed(file, decl.line, path, line, msg) end
+    m:grow("cells", m.core:count(index) - before, file, decl.line, where)  -- and its file's, once read
   end
   local from = decl.line
   for r, row in ipairs(spec) do
@@ -388,19 +489,12 @@ end
 
 -- Runs a model chunk in its sandbox and builds the model. 'name' is the file for messages;
 -- 'shared', when given, is a core built from the same file by another state.
-local function build(src, file, shared)
+local function build_model(src, file, shared)
   local env, decls = vocabulary(file)
   local chunk, err = load(src, "=" .. file, "t", env)
   if not chunk then error(err, 0) end
-  local co = coroutine.create(chunk)
-  debug.sethook(co, function()
-    local at = debug.getinfo(2, "l")
-    error(string.format("%s:%s: the model runs too long (more than %d instructions)", file,
-      at and at.currentline or "?", INSTRUCTION_LIMIT), 0)
-  end, "", INSTRUCTION_LIMIT)
-  local ok, e = coroutine.resume(co)
+  local ok, e = C.guarded(CHUNK_LIMITS, file, chunk)
   if not ok then
-    if type(e) ~= "string" then e = tostring(e) end
     if not e:find("^" .. file:gsub("%p", "%%%0") .. ":") then e = file .. ": " .. e end
     error(e, 0)
   end
@@ -463,6 +557,13 @@ local function build(src, file, shared)
   return m
 end
 
+-- build_model under BUILD_LIMITS (or the script's, when a script loads it).
+local function build(src, file, shared)
+  local ok, m = C.guarded(BUILD_LIMITS, file, build_model, src, file, shared)
+  if not ok then error(m, 0) end
+  return m
+end
+
 -- budget.load(path [, {core = shared}]): the model in that file. Raises 'file:line: message'
 -- for a bad one. With a shared core (batch workers), the cells are not built again.
 function M.load(path, opts)
@@ -476,6 +577,8 @@ end
 
 -- budget.load_string(text [, name]): a model from text, named 'name' in messages.
 function M.load_string(src, name)
+  if type(src) ~= "string" then error("budget.load_string(text [, name]): text must be a string", 2) end
+  if name ~= nil and type(name) ~= "string" then error("budget.load_string(text [, name]): name must be a string", 2) end
   return build(src, name or "(model)")
 end
 

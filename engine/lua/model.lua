@@ -15,6 +15,108 @@ Model.__index = Model
 Model.__metatable = false  -- scripts may not reach the class through getmetatable
 M.Model = Model
 
+-- {==================================================================
+-- Limits: how much one model may hold
+-- ===================================================================
+
+-- A model file is a program, and a few of its lines can declare millions of members. These bound
+-- what one model may hold, so that loading it, 'budget check' and 'budget show' end in seconds and
+-- in bounded memory: each takes time in proportion to what the model holds (tests/lua/
+-- test_limits.lua counts it). Every figure is far above real documents: the eleven published
+-- budgets of ../shared/data/docs import to at most 121 members, 79 cells, 56 rules, 365 cells in
+-- one table, names of 48 bytes and 3 levels; a department's own books have a few thousand
+-- members; bench/gen's million-leaf benchmark model (which must load) has 1,111,115 members in
+-- 4 levels and 1,000,000 cells. Past a limit the load stops at the declaration's line (exit 2).
+M.LIMITS = {
+  -- Members of all dimensions together, from the model's Lua and from CSV files: 3.6 times the
+  -- benchmark's 1,111,115 (which load from CSV in 0.45 s and 240 MB).
+  members = 4000000,
+  -- Cells of all fact sets together, likewise: 4 times the benchmark's 1,000,000.
+  cells = 4000000,
+  -- Members and cells written in the model file's own Lua (its tables, or made by its loops): a
+  -- table row costs about 5 µs and 400 bytes to run and build where a CSV line costs 0.4 µs and
+  -- 140 bytes, so more belong in a CSV file beside the model (file = "members.csv"). 250,000 of
+  -- each load in 2 s and 190 MB; the 4,000,000 members a loop of two lines writes took 24 s and
+  -- 1.6 GB to build.
+  inline_members = 250000,
+  inline_cells = 250000,
+  -- Rules: a published budget has 30 to 60 (a table's own sums, the tables against each other);
+  -- 'check' runs every one, and a rule's total may read every cell of its fact set.
+  rules = 10000,
+  -- Views: a published budget has 8 to 12 tables; 'show' prints 10,000 empty ones in 0.5 s.
+  views = 10000,
+  -- Rows of one view (its members to its depth with its total row, its listed rows, or its stated
+  -- rows if more): a published table has at most a few hundred; 'show' prints 100,000 in 2 s and
+  -- 220 MB (a row costs more than a figure: its code, name and indent).
+  view_rows = 100000,
+  -- Columns of one view, and the columns its columns sum (a 合计 sums all the others) together:
+  -- a published table has at most 9; their work is in their square, read again each stated row.
+  view_columns = 1000,
+  -- Cells of one view, its rows and its header × its columns: 'show' prints each and 'check'
+  -- compares each. A million print in 1 to 3 s and 120 to 320 MB (fewer columns, more rows: more);
+  -- the 10,000 × 10,000 view a 0.7 KB file can declare is a hundred times that.
+  view_cells = 1000000,
+  -- Cells of all views together: two views of the largest size.
+  views_cells = 2000000,
+  -- Levels of one dimension: as deep as a code can go (32 characters, a level each), where the
+  -- classifications have 2 to 4; 'show' indents a row two columns a level.
+  depth = 32,
+  -- Dimensions and fact sets of a model, and dimensions of one fact set: the core's own
+  -- (MODEL_MAX_DIMS, MODEL_MAX_FACTS in engine/core/model.h, FACTS_MAX_DIMS in facts.h), which it
+  -- holds in arrays of that size; said here to name them in a message with the line.
+  dimensions = 64,
+  facts = 64,
+  set_dims = 8,
+  -- Bytes of one name or label (a member's name; a view's row label, column label, stated code,
+  -- name or figure): nfkc.h's NFKC_MAX, past which a name could not be found by its NFKC form (the
+  -- core refuses a longer member name, from a CSV file too); 'show' pads each row of a column to
+  -- its longest text.
+  text = 1024,
+}
+-- A limit by name, for the modules below this one (view.lua): a function, so that what a script
+-- reaches of a model is no table of the limits it could change for the loads after it.
+local LIMITS = M.LIMITS
+function Model.limit(name) return LIMITS[name] end
+
+local SIZE_WORDS = {
+  members = "members", cells = "cells", rules = "rules", views = "views", views_cells = "cells in its views",
+  dimensions = "dimensions", facts = "fact sets",
+  inline_members = "members written in its Lua", inline_cells = "cells written in its Lua",
+}
+local SIZE_HINTS = {
+  inline_members = "; more go in a CSV file beside the model (file = \"members.csv\")",
+  inline_cells = "; more go in a CSV file beside the model (file = \"cells.csv\")",
+}
+
+-- Counts n more of 'what' (a key of SIZE_WORDS) in the model being loaded; past its limit raises
+-- 'file:line: the model has more than LIMIT members (the limit); WHERE passes it'.
+function Model:grow(what, n, file, line, where)
+  local size = self.size
+  if not size then
+    size = {}
+    self.size = size
+  end
+  local now = (size[what] or 0) + n
+  size[what] = now
+  local limit = M.LIMITS[what]
+  if now > limit then
+    error(string.format("%s:%s: the model has more than %d %s (the limit); %s passes it%s", file, line or "?",
+      limit, SIZE_WORDS[what], where, SIZE_HINTS[what] or ""), 0)
+  end
+end
+
+-- Raises 'file:line: WHAT has N bytes, more than LIMIT (the limit)' for a text past LIMITS.text
+-- (Model.check_text: view.lua, below this module, reaches it through the model).
+function M.check_text(s, file, line, what)
+  if type(s) == "string" and #s > M.LIMITS.text then
+    error(string.format("%s:%s: %s has %d bytes, more than %d (the limit)", file, line or "?", what, #s,
+      M.LIMITS.text), 0)
+  end
+end
+Model.check_text = M.check_text
+
+-- }==================================================================
+
 -- Resolves a reference to a member of the named dimension: its id, or nil and the message.
 function Model:member_in(dimname, ref)
   local d = self.dim_by_name[dimname]
@@ -154,11 +256,27 @@ local function raise_at_caller(msg)
   error(msg, 0)
 end
 
+-- A base's totals, by its core and then by the selection (the table find_selection keeps for a
+-- reference): a base never changes, and its rules ask for the same total again and again (a
+-- total by a dimension other than the first may read every cell of its set).
+local TOTALS = setmetatable({}, { __mode = "k" })
+
 -- The total of a reference (nil: everything in the main fact set), derived from the cells.
 function Model:total(ref)
   local ok, set, sel = pcall(self.selection, self, ref)
   if not ok then raise_at_caller(set) end
-  return self.core:total(set.index, sel)
+  local core = self.core
+  local known = TOTALS[core]
+  if not known then
+    known = setmetatable({}, { __mode = "k" })
+    TOTALS[core] = known
+  end
+  local t = known[sel]
+  if t == nil then
+    t = core:total(set.index, sel)
+    known[sel] = t
+  end
+  return t
 end
 
 -- A scalar's value (an amount, or a count).

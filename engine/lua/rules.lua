@@ -74,11 +74,10 @@ function M.stated_value(m, vname, rowkey, col)
   local base = m.base or m
   local v = base.view_by_name[vname] or error(string.format("no view '%s'", vname), 0)
   for _, blk in ipairs(v.blocks) do
-    for _, row in ipairs(blk.stated_rows or {}) do
-      if row.key == rowkey then
-        for c, column in ipairs(blk.columns) do
-          if c == col or column.label == col then return row.values[c] end
-        end
+    local row = view.stated_row(blk, rowkey)  -- by the block's index of its stated rows
+    if row then
+      for c, column in ipairs(blk.columns) do
+        if c == col or column.label == col then return row.values[c] end
       end
     end
   end
@@ -133,6 +132,7 @@ local function linear_rule(name, left, right, opts, op, breach)
     is_rule = true, name = name, severity = severity, kind = kind_of(kind, all),
     linear = { op = op, left = { left }, right = rs, grain = grain },
   }
+  for _, e in ipairs(all) do if e.stated_at then r.reads_stated = true end end
   r.check = function(m, report)  -- the grain read now: a link's is known only once its fact sets are
     if not m.base and any_misprinted(m, all) then return end
     local sum = ZERO
@@ -201,7 +201,7 @@ end
 function shapes.rows_equal(name, va, ca, vb, cb, opts)
   local severity = options(opts)
   return {
-    is_rule = true, name = name, severity = severity, kind = "document",
+    is_rule = true, name = name, severity = severity, kind = "document", reads_stated = true,
     check = function(m, report)
       local base = m.base or m
       local function rows(vname, col)
@@ -314,49 +314,60 @@ local function from_cells(col) return not col.scalar and not col.stated end
 -- label] = {found, expected}}}}, made once a base. A misprint is reported once, at its row, by
 -- view_rules; the rules that compare stated figures between tables pass over a misprinted one.
 local misprint_cache = setmetatable({}, { __mode = "k" })
-function M.misprints(base)
-  local cached = misprint_cache[base.core]
-  if cached then return cached end
-  local out = {}
-  for _, v in ipairs(base.views) do
-    local grid = view.render(base, v, base)
-    local grain = view_grain(v)
-    for b, gb in ipairs(grid.blocks) do
-      local blk = v.blocks[b]
-      if blk.stated_rows then
-        local stated = stated_by_key(blk)
-        for _, row in ipairs(gb.rows) do
-          local st = stated[row.key]
-          for c, col in ipairs(blk.columns) do
-            if from_cells(col) then
-              local want = st and st.values[c] or ZERO
-              if row.values[c]:round(grain) ~= want then
-                out[v.name] = out[v.name] or {}
-                out[v.name][row.key] = out[v.name][row.key] or { label = row.label, order = {} }
-                local r = out[v.name][row.key]
-                r[col.label] = { found = row.values[c], expected = want, stated = st ~= nil }
-                r.order[#r.order + 1] = col.label
-              end
+
+-- The misprints of view v of a base from its grid (the base's rendering): M.misprints's entry.
+local function view_misprints(v, grid)
+  local out  -- nil: none
+  local grain = view_grain(v)
+  for b, gb in ipairs(grid.blocks) do
+    local blk = v.blocks[b]
+    if blk.stated_rows then
+      local stated = stated_by_key(blk)
+      for _, row in ipairs(gb.rows) do
+        local st = stated[row.key]
+        for c, col in ipairs(blk.columns) do
+          if from_cells(col) then
+            local want = st and st.values[c] or ZERO
+            if row.values[c]:round(grain) ~= want then
+              out = out or {}
+              out[row.key] = out[row.key] or { label = row.label, order = {} }
+              local r = out[row.key]
+              r[col.label] = { found = row.values[c], expected = want, stated = st ~= nil }
+              r.order[#r.order + 1] = col.label
             end
           end
         end
-        local derived = {}
-        for _, row in ipairs(gb.rows) do derived[row.key] = true end
-        for _, st in ipairs(blk.stated_rows) do
-          if not derived[st.key] then
-            for c, col in ipairs(blk.columns) do
-              if from_cells(col) and st.values[c] ~= ZERO then
-                out[v.name] = out[v.name] or {}
-                out[v.name][st.key] = out[v.name][st.key] or { label = st.label or st.key, order = {} }
-                local r = out[v.name][st.key]
-                r[col.label] = { found = ZERO, expected = st.values[c], stated = true, no_cells = true }
-                r.order[#r.order + 1] = col.label
-              end
+      end
+      local derived = {}
+      for _, row in ipairs(gb.rows) do derived[row.key] = true end
+      for _, st in ipairs(blk.stated_rows) do
+        if not derived[st.key] then
+          for c, col in ipairs(blk.columns) do
+            if from_cells(col) and st.values[c] ~= ZERO then
+              out = out or {}
+              out[st.key] = out[st.key] or { label = st.label or st.key, order = {} }
+              local r = out[st.key]
+              r[col.label] = { found = ZERO, expected = st.values[c], stated = true, no_cells = true }
+              r.order[#r.order + 1] = col.label
             end
           end
         end
       end
     end
+  end
+  return out
+end
+
+-- 'each', when given, is called with each view, its grid and its entry as they are made: a
+-- view's rendering is used while it is at hand (a big model's grids are not all held at once).
+function M.misprints(base, each)
+  local cached = misprint_cache[base.core]
+  if cached then return cached end
+  local out = {}
+  for _, v in ipairs(base.views) do
+    local grid = view.render(base, v, base)
+    out[v.name] = view_misprints(v, grid)
+    if each then each(v, grid, out[v.name]) end
   end
   misprint_cache[base.core] = out
   return out
@@ -373,119 +384,139 @@ M.misprinted = misprinted
 -- view_rules(view): each stated figure equals what the cells give, reported once a row with
 -- every figure of the row that differs; and the figures the cells do not give (a scalar's,
 -- one stated alone) add up among themselves: parent = Σ children, total column = Σ parts.
+-- What view_rules finds in view v, rendered as 'grid', with its misprints 'mp'; each to 'report'.
+local function view_findings(v, grid, mp, report)
+  local vname = v.name
+  local fmt = function(a) return a:format { unit = v.unit, decimals = v.decimals } end
+  -- one finding a row, in the order of the table
+  local keys = {}
+  for key in pairs(mp) do keys[#keys + 1] = key end
+  local order = {}  -- a block's rows, then its stated rows, then the next block's: 2^32 places each
+  for b, gb in ipairs(grid.blocks) do
+    for i, row in ipairs(gb.rows) do order[row.key] = order[row.key] or ((2 * b) << 32) + i end
+    for i, st in ipairs(v.blocks[b].stated_rows or {}) do
+      order[st.key] = order[st.key] or ((2 * b + 1) << 32) + i
+    end
+  end
+  table.sort(keys, function(x, y) return (order[x] or 0) < (order[y] or 0) end)
+  for _, key in ipairs(keys) do
+    local r = mp[key]
+    local parts, found, expected = {}, ZERO, ZERO
+    for _, col in ipairs(r.order) do
+      local f = r[col]
+      parts[#parts + 1] = string.format("%s printed %s, the other figures imply %s", col, fmt(f.expected), fmt(f.found))
+      if #parts == 1 then found, expected = f.found, f.expected end
+    end
+    local label = (r.label and r.label ~= key) and (key .. " " .. r.label) or key
+    if label == "" then label = "(its one row)" end
+    report { members = { label, r.order[1] }, found = found, expected = expected,
+             message = string.format("%s, row %s: %s", vname, label, table.concat(parts, "; ")) }
+  end
+  -- a note that says the table is empty, above figures
+  if v.note and (v.note:find("空表", 1, true) or v.note:find("无该项目", 1, true)) then
+    local any = ZERO
+    for _, blk in ipairs(v.blocks) do
+      for _, st in ipairs(blk.stated_rows or {}) do
+        for _, x in ipairs(st.values) do if x ~= ZERO and any == ZERO then any = x end end
+      end
+    end
+    if any ~= ZERO then
+      report { members = { vname, "note" }, found = any, expected = ZERO,
+               message = string.format("%s: its note says the table is empty ('%s'), but it prints figures (%s)",
+                 vname, v.note, fmt(any)) }
+    end
+  end
+  -- a code printed otherwise than it is read ('7 11 02' under 210 11, '301 2' for 301 02)
+  for _, blk in ipairs(v.blocks) do
+    for _, st in ipairs(blk.stated_rows or {}) do
+      local official = type(st.text) == "table" and st.text.official_code
+      if official then
+        local label = st.label and (tostring(st.key) .. " " .. st.label) or tostring(st.key)
+        report { members = { label, "code" }, found = ZERO, expected = ZERO, no_figures = true,
+                 message = string.format("%s, row %s: %s is numbered %s, where the economic classification has it "
+                   .. "at %s", vname, label, st.label or "", tostring(st.key), official) }
+      end
+      local printed = type(st.text) == "table" and st.text.printed_code
+      if printed then
+        local label = st.label and (tostring(st.key) .. " " .. st.label) or tostring(st.key)
+        report { members = { label, "code" }, found = ZERO, expected = ZERO, no_figures = true,
+                 message = string.format("%s, row %s: code printed '%s', read as %s by its place in the table",
+                   vname, label, printed, tostring(st.key)) }
+      end
+    end
+  end
+  -- the figures not from the cells: their own sums
+  for b, gb in ipairs(grid.blocks) do
+    local blk = v.blocks[b]
+    local labels = {}  -- a row as a reader finds it: '204 一、公共安全支出'
+    for _, row in ipairs(gb.rows) do
+      labels[row.key] = (row.label and row.label ~= row.key) and (row.key .. " " .. row.label) or row.key
+    end
+    if blk.stated_rows then
+      local stated = stated_by_key(blk)
+      for _, row in ipairs(gb.rows) do
+        local st = stated[row.key]
+        if st and row.parts then
+          for c, col in ipairs(blk.columns) do
+            if col.stated then
+              local sum = ZERO
+              for _, p in ipairs(row.parts) do
+                local ps = stated[gb.rows[p].key]
+                if ps then sum = sum + ps.values[c] end
+              end
+              if sum ~= st.values[c] then
+                report { members = { labels[row.key], col.label }, found = st.values[c], expected = sum,
+                         message = string.format("%s, row %s, %s: printed %s, the rows it sums give %s", vname,
+                           labels[row.key], col.label, fmt(st.values[c]), fmt(sum)) }
+              end
+            end
+          end
+        end
+      end
+      for _, st in ipairs(blk.stated_rows) do
+        for c, col in ipairs(blk.columns) do
+          local any_stated = col.stated
+          for _, p in ipairs(col.parts or {}) do any_stated = any_stated or blk.columns[p].stated end
+          if col.parts and any_stated then
+            local sum = ZERO
+            for _, p in ipairs(col.parts) do sum = sum + st.values[p] end
+            if sum ~= st.values[c] then
+              local label = labels[st.key] or tostring(st.key)
+              report { members = { label, col.label }, found = st.values[c], expected = sum,
+                       message = string.format("%s, row %s, %s: printed %s, its columns give %s", vname,
+                         label, col.label, fmt(st.values[c]), fmt(sum)) }
+            end
+          end
+        end
+      end
+    end
+  end
+end
+
+-- The findings of each view_rules rule on a base, made before the rules run (prepare, below):
+-- by core, then by rule. Its check reports them again, and renders nothing.
+local findings_cache = setmetatable({}, { __mode = "k" })
+
 function shapes.view_rules(vname, opts)
   local severity = options(opts)
-  return {
-    is_rule = true, name = vname, severity = severity, kind = "document", view = vname,
-    check = function(m, report)
-      local base = m.base or m
-      local v = base.view_by_name[vname] or error(string.format("no view '%s'", vname), 0)
-      local fmt = function(a) return a:format { unit = v.unit, decimals = v.decimals } end
-      local mp = M.misprints(base)[vname] or {}
-      -- one finding a row, in the order of the table
-      local keys = {}
-      for key in pairs(mp) do keys[#keys + 1] = key end
-      local grid = view.render(base, v, m)
-      local order = {}
-      for b, gb in ipairs(grid.blocks) do
-        for i, row in ipairs(gb.rows) do order[row.key] = order[row.key] or (b * 100000 + i) end
-        for i, st in ipairs(v.blocks[b].stated_rows or {}) do order[st.key] = order[st.key] or (b * 100000 + 50000 + i) end
+  local rule = { is_rule = true, name = vname, severity = severity, kind = "document", view = vname,
+                 reads_stated = true }
+  rule.check = function(m, report)
+    local base = m.base or m
+    local v = base.view_by_name[vname] or error(string.format("no view '%s'", vname), 0)
+    local done = not m.base and findings_cache[base.core]
+    done = done and done[rule]
+    if done then
+      for _, f in ipairs(done) do
+        local copy = {}
+        for k, x in pairs(f) do copy[k] = x end
+        report(copy)
       end
-      table.sort(keys, function(x, y) return (order[x] or 0) < (order[y] or 0) end)
-      for _, key in ipairs(keys) do
-        local r = mp[key]
-        local parts, found, expected = {}, ZERO, ZERO
-        for _, col in ipairs(r.order) do
-          local f = r[col]
-          parts[#parts + 1] = string.format("%s printed %s, the other figures imply %s", col, fmt(f.expected), fmt(f.found))
-          if #parts == 1 then found, expected = f.found, f.expected end
-        end
-        local label = (r.label and r.label ~= key) and (key .. " " .. r.label) or key
-        if label == "" then label = "(its one row)" end
-        report { members = { label, r.order[1] }, found = found, expected = expected,
-                 message = string.format("%s, row %s: %s", vname, label, table.concat(parts, "; ")) }
-      end
-      -- a note that says the table is empty, above figures
-      if v.note and (v.note:find("空表", 1, true) or v.note:find("无该项目", 1, true)) then
-        local any = ZERO
-        for _, blk in ipairs(v.blocks) do
-          for _, st in ipairs(blk.stated_rows or {}) do
-            for _, x in ipairs(st.values) do if x ~= ZERO and any == ZERO then any = x end end
-          end
-        end
-        if any ~= ZERO then
-          report { members = { vname, "note" }, found = any, expected = ZERO,
-                   message = string.format("%s: its note says the table is empty ('%s'), but it prints figures (%s)",
-                     vname, v.note, fmt(any)) }
-        end
-      end
-      -- a code printed otherwise than it is read ('7 11 02' under 210 11, '301 2' for 301 02)
-      for _, blk in ipairs(v.blocks) do
-        for _, st in ipairs(blk.stated_rows or {}) do
-          local official = type(st.text) == "table" and st.text.official_code
-          if official then
-            local label = st.label and (tostring(st.key) .. " " .. st.label) or tostring(st.key)
-            report { members = { label, "code" }, found = ZERO, expected = ZERO, no_figures = true,
-                     message = string.format("%s, row %s: %s is numbered %s, where the economic classification has it "
-                       .. "at %s", vname, label, st.label or "", tostring(st.key), official) }
-          end
-          local printed = type(st.text) == "table" and st.text.printed_code
-          if printed then
-            local label = st.label and (tostring(st.key) .. " " .. st.label) or tostring(st.key)
-            report { members = { label, "code" }, found = ZERO, expected = ZERO, no_figures = true,
-                     message = string.format("%s, row %s: code printed '%s', read as %s by its place in the table",
-                       vname, label, printed, tostring(st.key)) }
-          end
-        end
-      end
-      -- the figures not from the cells: their own sums
-      for b, gb in ipairs(grid.blocks) do
-        local blk = v.blocks[b]
-        local labels = {}  -- a row as a reader finds it: '204 一、公共安全支出'
-        for _, row in ipairs(gb.rows) do
-          labels[row.key] = (row.label and row.label ~= row.key) and (row.key .. " " .. row.label) or row.key
-        end
-        if blk.stated_rows then
-          local stated = stated_by_key(blk)
-          for _, row in ipairs(gb.rows) do
-            local st = stated[row.key]
-            if st and row.parts then
-              for c, col in ipairs(blk.columns) do
-                if col.stated then
-                  local sum = ZERO
-                  for _, p in ipairs(row.parts) do
-                    local ps = stated[gb.rows[p].key]
-                    if ps then sum = sum + ps.values[c] end
-                  end
-                  if sum ~= st.values[c] then
-                    report { members = { labels[row.key], col.label }, found = st.values[c], expected = sum,
-                             message = string.format("%s, row %s, %s: printed %s, the rows it sums give %s", vname,
-                               labels[row.key], col.label, fmt(st.values[c]), fmt(sum)) }
-                  end
-                end
-              end
-            end
-          end
-          for _, st in ipairs(blk.stated_rows) do
-            for c, col in ipairs(blk.columns) do
-              local any_stated = col.stated
-              for _, p in ipairs(col.parts or {}) do any_stated = any_stated or blk.columns[p].stated end
-              if col.parts and any_stated then
-                local sum = ZERO
-                for _, p in ipairs(col.parts) do sum = sum + st.values[p] end
-                if sum ~= st.values[c] then
-                  local label = labels[st.key] or tostring(st.key)
-                  report { members = { label, col.label }, found = st.values[c], expected = sum,
-                           message = string.format("%s, row %s, %s: printed %s, its columns give %s", vname,
-                             label, col.label, fmt(st.values[c]), fmt(sum)) }
-                end
-              end
-            end
-          end
-        end
-      end
-    end,
-  }
+      return
+    end
+    view_findings(v, view.render(base, v, m), M.misprints(base)[vname] or {}, report)
+  end
+  return rule
 end
 
 -- }==================================================================
@@ -509,6 +540,7 @@ function M.define(m, decl, file)
   if r.view and not m.view_by_name[r.view] then
     error(string.format("%s:%d: view_rules: no view '%s' in the model", file, decl.line, r.view), 0)
   end
+  m:grow("rules", 1, file, decl.line, string.format("rule \"%s\"", tostring(r.name)))  -- LIMITS.rules
   r.line = decl.line
   r.file = file
   return { r }
@@ -609,17 +641,57 @@ function M.run_scenario(rules, s, kinds)
   return out
 end
 
--- Rules run on the base outside any script, and a model's own rule may loop: they run in a
--- coroutine that stops after this many Lua instructions (a script's default limit).
-local RULES_INSTRUCTION_LIMIT = 100000000
+-- Rules run on the base outside any script, and a model's own rule may loop: they run under
+-- these limits (a script's default), or a script's own when a script asks (engine/host/guard.h).
+local RULES_LIMITS = { steps = 100000000, seconds = 60, memory = 1 << 30, what = "rule" }
 
--- Runs f() in a coroutine under RULES_INSTRUCTION_LIMIT; true, or false and the error.
-local function limited(f)
-  local co = coroutine.create(f)
-  debug.sethook(co, function()
-    error(string.format("the rules ran past %d Lua instructions (a rule that never ends?)", RULES_INSTRUCTION_LIMIT), 0)
-  end, "", RULES_INSTRUCTION_LIMIT)
-  return coroutine.resume(co)
+-- Runs f() under RULES_LIMITS, its messages naming 'file'; true, or false and the error.
+local function limited(file, f)
+  local ok, err = C.guarded(RULES_LIMITS, file, f)
+  return ok, err
+end
+
+-- The engine's own work for the rules of a base, done before they run under the limits: its views
+-- rendered against what they state (misprints: 'check' of a big model spends its time there,
+-- bounded by the model's limits, engine/lua/model.lua), so that the limits count the rules' own
+-- steps. A failure is left for the rule that meets it again to report.
+local function prepare(rules, m, kinds)
+  if m.base or #m.views == 0 then return end
+  local wanted, any = {}, false
+  for _, r in ipairs(rules) do
+    if r.reads_stated and (kinds == nil or kinds[r.kind]) then
+      any = true
+      if r.view then
+        wanted[r.view] = wanted[r.view] or {}
+        table.insert(wanted[r.view], r)
+      end
+    end
+  end
+  if not any then return end
+  local core = m.core
+  local done = findings_cache[core] or setmetatable({}, { __mode = "k" })
+  findings_cache[core] = done
+  local function each(v, grid, mp)
+    for _, r in ipairs(wanted[v.name] or {}) do
+      if not done[r] then
+        local list = {}
+        if pcall(view_findings, v, grid, mp or {}, function(f) list[#list + 1] = f end) then done[r] = list end
+      end
+    end
+  end
+  local made = misprint_cache[core]
+  if not made then
+    pcall(M.misprints, m, each)
+    return
+  end
+  for _, v in ipairs(m.views) do  -- misprints made before: a view whose rules lack findings is rendered again
+    local lacking = false
+    for _, r in ipairs(wanted[v.name] or {}) do lacking = lacking or not done[r] end
+    if lacking then
+      local ok, grid = pcall(view.render, m, v, m)
+      if ok then each(v, grid, made[v.name]) end
+    end
+  end
 end
 
 -- Runs the rules of 'kinds' (a set; nil: all) on m. Returns the violations in rule order and
@@ -632,7 +704,8 @@ function M.run(rules, m, kinds)
     v.message = v.message or M.sentence(v)
     out[#out + 1] = v
   end
-  local ok, err = limited(function()  -- one protected call for all of them: this runs once a scenario
+  prepare(rules, m, kinds)
+  local ok, err = limited(m.file or "(model)", function()  -- one protected call for all of them: this runs once a scenario
     for _, r in ipairs(rules) do
       if kinds == nil or kinds[r.kind] then
         ran = ran + 1
@@ -642,7 +715,10 @@ function M.run(rules, m, kinds)
     end
   end)
   if not ok then
-    error(string.format("%s:%d: rule \"%s\" failed: %s", current.file, current.line, current.name, tostring(err)), 0)
+    for _, here in ipairs { string.format("%s:%d: ", current.file, current.line), current.file .. ": " } do
+      if err:sub(1, #here) == here then err = err:sub(#here + 1) break end  -- the same place, said once in front
+    end
+    error(string.format("%s:%d: rule \"%s\" failed: %s", current.file, current.line, current.name, err), 0)
   end
   return out, ran
 end

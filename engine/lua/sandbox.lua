@@ -7,28 +7,48 @@
 
 local C = require "budget.c"
 local loader = require "budget.loader"
+local shields = require "budget.shield"
 
 local M = {}
 
 M.DEFAULTS = { max_steps = 100000000, max_memory = 1 << 30, max_seconds = 60 }
 
-local HOOK_EVERY = 1000  -- instructions between two looks at the limits
-
--- What every scenario script may use; read through __index, so each script's globals are its own.
--- The libraries are copies, so a script that changes string.format changes only its own; the
--- metatables a script could reach (strings', the engine's types') are protected.
-local function copy(t)
-  local c = {}
-  for k, v in pairs(t) do c[k] = v end
-  return c
-end
+-- What every scenario script may use. The base functions are shared (functions cannot be
+-- changed); pcall and xpcall cannot catch a limit, setmetatable refuses a finalizer.
 local SAFE = {}
 for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "tonumber", "error", "assert",
-                     "pcall", "xpcall", "setmetatable", "getmetatable", "rawequal", "rawget", "rawset", "rawlen" } do
+                     "getmetatable", "rawequal", "rawget", "rawset", "rawlen" } do
   SAFE[k] = _G[k]
 end
-SAFE.string, SAFE.table, SAFE.math, SAFE.utf8 = copy(string), copy(table), copy(math), copy(utf8)
-M.SAFE_MT = { __index = SAFE, __metatable = false }
+SAFE.pcall, SAFE.xpcall, SAFE.setmetatable = C.guard_pcall, C.guard_xpcall, C.guard_setmetatable
+
+-- The libraries a script may use. Each environment gets its own copy of one the first time its
+-- script names it, so that a script that changes string.format changes only its own. In the
+-- engine's own states the string and table functions are bounded already (engine/bind/linit.c);
+-- in a stock interpreter that loaded the module, the copies are bounded here.
+local LIBS = { string = string, table = table, math = math, utf8 = utf8 }
+local bounded = string.dump == nil
+local function library(name)
+  local c = {}
+  for k, v in pairs(LIBS[name]) do c[k] = v end
+  if name == "string" then c.dump = nil end
+  if not bounded and (name == "string" or name == "table") then
+    C.bound_libraries(name == "string" and c or {}, name == "table" and c or {})
+  end
+  return c
+end
+
+M.SAFE_MT = {
+  __index = function(env, k)
+    if LIBS[k] then
+      local c = library(k)
+      rawset(env, k, c)
+      return c
+    end
+    return SAFE[k]
+  end,
+  __metatable = false,
+}
 debug.getmetatable("").__metatable = false  -- ("x"):rep still works; the string table behind it is out of reach
 
 -- Is 'path' (resolved) under one of the directories (resolved)?
@@ -62,10 +82,15 @@ end
 -- The same over directories already resolved (M.dirs), its models bound to the run context
 -- 'ctx' when there is one (else they belong to no run). A table of its own, with no metatable
 -- a script could follow back to the module.
-function M.budget_in(dirs, ctx)
-  local function bound(m) return ctx and ctx:bind(m) or m end
+function M.budget_in(dirs, ctx, shield)
+  shield = shield or shields.new()
+  local function bound(m) return shield(ctx and ctx:bind(m) or m) end
   local api = {}
-  for _, k in ipairs(SCRIPT_API) do api[k] = C[k] end
+  for _, k in ipairs(SCRIPT_API) do  -- money, rates and text in and out: nothing to shield
+    api[k] = C[k]
+  end
+  api.merge = shield(C.merge)  -- scenarios in and out
+  api.json = function(value, pretty) return C.json(shields.deep_real(value), pretty) end
   api.load = function(path)
     if type(path) ~= "string" then error("budget.load(path): path must be a string", 2) end
     local real = C.realpath(path)
@@ -77,7 +102,11 @@ function M.budget_in(dirs, ctx)
     end
     return bound(loader.load(path))
   end
-  api.load_string = function(text, name) return bound(loader.load_string(text, name)) end
+  api.load_string = function(text, name)
+    if type(text) ~= "string" then error("budget.load_string(text [, name]): text must be a string", 2) end
+    if name ~= nil and type(name) ~= "string" then error("budget.load_string(text [, name]): name must be a string", 2) end
+    return bound(loader.load_string(text, name))
+  end
   return setmetatable(api, { __metatable = false })
 end
 
@@ -85,15 +114,17 @@ end
 -- extra.context (a run context, engine/lua/run.lua), extra.model and whatever the script loads
 -- are that run's views, so that the scenarios made from them are the run's.
 function M.env(out, extra, opts)
-  local env = setmetatable({}, (opts and opts.trusted) and { __index = _G } or M.SAFE_MT)
+  local trusted = opts and opts.trusted
+  local env = setmetatable({}, trusted and { __index = _G } or M.SAFE_MT)
   env.print = function(...)
     local parts = {}
     for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
     out[#out + 1] = table.concat(parts, "\t") .. "\n"
   end
   local ctx = extra and extra.context
-  if not (opts and opts.trusted) then
-    env.budget = M.budget_for(opts and opts.allow, ctx)
+  local shield = trusted and function(v) return v end or shields.new()
+  if not trusted then
+    env.budget = M.budget_in(opts and opts.dirs or M.dirs(opts and opts.allow), ctx, shield)
   elseif ctx then  -- the module itself, but with its loads bound to the run
     env.budget = setmetatable({
       load = function(...) return ctx:bind(loader.load(...)) end,
@@ -102,55 +133,43 @@ function M.env(out, extra, opts)
   end
   for k, v in pairs(extra or {}) do
     if k == "model" and ctx then v = ctx:bind(v) end
+    if k == "model" or k == "params" then v = shield(v) end
     if k ~= "context" then env[k] = v end
   end
-  return env
+  return env, shield
 end
 
--- Runs the text 'src' (named 'name' in messages) in 'env'. Returns true, or nil, the message
--- and what stopped it: "script" (an error, a bad script) or "limit" (steps, memory or seconds).
-function M.run(src, name, env, opts)
-  opts = opts or {}
+-- The limits of a run from the command's options.
+function M.limits(opts)
+  return { steps = opts.max_steps or M.DEFAULTS.max_steps, seconds = opts.max_seconds or M.DEFAULTS.max_seconds,
+           memory = opts.max_memory or M.DEFAULTS.max_memory, hints = opts.hints ~= false }
+end
+
+-- Runs the text 'src' (named 'name' in messages) in 'env', then after() if given, in the same
+-- run: what the engine does with the script's objects afterwards (its report) is charged to the
+-- same limits. Returns true, or nil, the message and what stopped it: "script" (an error, a bad
+-- script) or "limit" (steps, memory, seconds or an interrupt).
+function M.run(src, name, env, opts, after)
   local chunk, err = load(src, "=" .. name, "t", env)
   if not chunk then return nil, err, "script" end
-  local co = coroutine.create(chunk)
-  local limit_hit = nil
-  if not opts.trusted then
-    local max_steps = opts.max_steps or M.DEFAULTS.max_steps
-    local max_seconds = opts.max_seconds or M.DEFAULTS.max_seconds
-    local steps, started = 0, C.clock()
-    debug.sethook(co, function()
-      steps = steps + HOOK_EVERY
-      local why
-      if steps > max_steps then
-        why = string.format("the script ran past its limit of %d steps (Lua instructions); raise it with --max-steps",
-          max_steps)
-      elseif C.clock() - started > max_seconds then
-        why = string.format("the script ran past its limit of %g seconds; raise it with --max-seconds", max_seconds)
-      end
-      if why then
-        local at = debug.getinfo(2, "Sl")
-        limit_hit = why
-        error(string.format("%s:%s: %s", name, at and at.source == "=" .. name and at.currentline or "?", why), 0)
-      end
-    end, "", HOOK_EVERY)
-    C.memory_budget(opts.max_memory or M.DEFAULTS.max_memory)
+  return M.run_chunk(chunk, name, opts, after)
+end
+
+-- The same for a chunk already compiled over its environment.
+function M.run_chunk(chunk, name, opts, after)
+  opts = opts or {}
+  local function body()
+    chunk()
+    if after then after() end
   end
-  local ok, e = coroutine.resume(co)
-  local memory_hit = not opts.trusted and C.memory_hit()
-  if not opts.trusted then C.memory_budget(nil) end
-  if ok then
-    if coroutine.status(co) ~= "dead" then return nil, name .. ": the script yielded, which scripts may not do", "script" end
-    return true
+  if opts.trusted then
+    local ok, e = pcall(body)
+    if ok then return true end
+    return nil, type(e) == "string" and e or tostring(e), "script"
   end
-  if memory_hit then
-    collectgarbage()
-    return nil, string.format("%s: the script ran past its limit of %d bytes of memory; raise it with --max-memory",
-      name, opts.max_memory or M.DEFAULTS.max_memory), "limit"
-  end
-  if limit_hit then return nil, type(e) == "string" and e or limit_hit, "limit" end
-  e = type(e) == "string" and e or tostring(e)
-  return nil, e, "script"
+  local ok, e, kind = C.guarded(M.limits(opts), name, body)
+  if ok then return true end
+  return nil, e, kind
 end
 
 return M

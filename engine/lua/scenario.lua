@@ -41,6 +41,10 @@ function M.new(base, name, parent, opts)
   if opts ~= nil and (type(opts) ~= "table" or (opts.carry ~= nil and type(opts.carry) ~= "boolean")) then
     error("scenario(name [, {carry = false}]): the options are a table, carry true or false", 3)
   end
+  if math.type(name) then name = tostring(name) end
+  if name ~= nil and type(name) ~= "string" then  -- a table's __tostring would run later, in the report
+    error("scenario(name [, {carry = false}]): the name is a string", 3)
+  end
   local carry = true
   if parent then carry = parent.carry end
   if opts and opts.carry ~= nil then carry = opts.carry end

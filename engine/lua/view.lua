@@ -49,6 +49,7 @@ local function define_block(m, b, top, file, line, vname)
     if type(c) ~= "table" or type(c[1]) ~= "string" then
       fail(file, line, "view \"%s\": column %d needs a label: {\"label\", {selection}}", vname, i)
     end
+    m.check_text(c[1], file, line, string.format("view \"%s\": the label of column %d", vname, i))
     -- stated = true: a column the document prints and the cells cannot give (人员经费 by 类)
     local col = { label = c[1], sel = check_sel(m, c[2], file, line, vname), scalar = c.scalar, parts = c.parts,
                   stated = c.stated == true or nil }
@@ -58,15 +59,27 @@ local function define_block(m, b, top, file, line, vname)
     end
     blk.columns[i] = col
   end
-  for _, col in ipairs(blk.columns) do  -- 'parts' by label or index become indexes
+  -- 'parts' by label or index become indexes; a 合计 with none sums the others. What they sum is
+  -- read once a stated row: within the limit on columns, all the columns' parts together.
+  local summed, by_label = 0, {}
+  for j, col in ipairs(blk.columns) do
+    summed = summed + (col.parts and (type(col.parts) == "table" and #col.parts or 0)
+      or (col.label == "合计" and #blk.columns - 1 or 0))
+    by_label[col.label] = j  -- the last of a label, as a search that kept the last match found
+  end
+  if summed > m.limit("view_columns") then
+    fail(file, line, "view \"%s\": its columns sum %d columns in all, more than %d (the limit for one view)", vname,
+      summed, m.limit("view_columns"))
+  end
+  for _, col in ipairs(blk.columns) do
     if col.parts == nil and col.label == "合计" then
       col.parts = {}
       for j, other in ipairs(blk.columns) do if other ~= col and not other.scalar then col.parts[#col.parts + 1] = j end end
     elseif col.parts then
       local idx = {}
       for _, p in ipairs(col.parts) do
-        local found
-        for j, other in ipairs(blk.columns) do if p == j or p == other.label then found = j end end
+        local found = by_label[p]
+        if type(p) == "number" and blk.columns[p] then found = math.tointeger(p) end
         if not found then fail(file, line, "view \"%s\": column '%s' sums an unknown column '%s'", vname, col.label, tostring(p)) end
         idx[#idx + 1] = found
       end
@@ -89,11 +102,57 @@ local function define_block(m, b, top, file, line, vname)
       if type(r) ~= "table" or type(r[1]) ~= "string" then
         fail(file, line, "view \"%s\": row %d needs a label: {\"label\", {selection}}", vname, i)
       end
+      m.check_text(r[1], file, line, string.format("view \"%s\": the label of row %d", vname, i))
       blk.rows[i] = { label = r[1], sel = check_sel(m, r[2], file, line, vname), parts = r.parts }
     end
   end
   blk.stated = b.stated or (top.blocks == nil and top.stated) or nil
+  for _, k in ipairs { "code_label", "name_label", "total" } do
+    m.check_text(blk[k], file, line, string.format("view \"%s\": its %s", vname, k))
+  end
   return blk
+end
+
+-- The rows a block can show: its members (to its depth, with its total row) or its listed rows,
+-- or its stated rows if it states more.
+local function block_height(m, blk)
+  local rows
+  if blk.dimension then
+    local _, count = m.core:dim_info(m.dim_by_name[blk.dimension].index)
+    rows = count
+    if blk.depth and (count > m.limit("view_rows") or count * #blk.columns > m.limit("view_cells")) then  -- exactly
+      rows = 0
+      for _, mem in ipairs(m:members(blk.dimension)) do if mem.depth <= blk.depth then rows = rows + 1 end end
+    end
+    if blk.total then rows = rows + 1 end
+  else
+    rows = #blk.rows
+  end
+  local stated = type(blk.stated) == "table" and #blk.stated or 0
+  return stated > rows and stated or rows
+end
+
+-- Stops the load when the view has more cells (rows × columns) than a view may, or takes the
+-- model's views past theirs (engine/lua/model.lua's LIMITS: 'show' prints every cell of a view).
+local function check_size(m, v, file)
+  local cells, rows, cols = 0, 0, 0
+  for _, blk in ipairs(v.blocks) do  -- a block's header is a row of its cells: a view of no rows has its columns
+    local height = block_height(m, blk)
+    cells = cells + (height + 1) * #blk.columns
+    rows, cols = rows + height, cols + #blk.columns
+  end
+  if rows > m.limit("view_rows") then
+    fail(file, v.line, "view \"%s\" has %d rows, more than %d (the limit for one view)", v.name, rows,
+      m.limit("view_rows"))
+  end
+  local limit = m.limit("view_cells")
+  if cells > limit then
+    local shape = #v.blocks == 1 and string.format("%d rows and a header × %d columns", rows, cols)
+      or string.format("%d blocks", #v.blocks)
+    fail(file, v.line, "view \"%s\" has %d cells (%s), more than %d (the limit for one view)", v.name, cells,
+      shape, limit)
+  end
+  m:grow("views_cells", cells, file, v.line, string.format("view \"%s\"", v.name))
 end
 
 -- Turns a 'view' declaration into a view; the rows the document states are kept as text.
@@ -107,9 +166,20 @@ function M.define(m, decl, src, file)
     fail(file, decl.line, "view \"%s\": unit must be 元, 万元 or 亿元", decl.name)
   end
   if v.decimals == nil then v.decimals = v.unit == "元" and 0 or 2 end
+  m:grow("views", 1, file, decl.line, string.format("view \"%s\"", decl.name))
+  local columns = 0  -- counted before any is read: the work of a view's columns is in their square (合计)
+  for _, b in ipairs(spec.blocks or { spec }) do
+    local cols = type(b) == "table" and (b.columns or spec.columns)
+    columns = columns + (type(cols) == "table" and #cols or 0)
+  end
+  if columns > m.limit("view_columns") then
+    fail(file, decl.line, "view \"%s\" has %d columns, more than %d (the limit for one view)", decl.name, columns,
+      m.limit("view_columns"))
+  end
   for i, b in ipairs(spec.blocks or { spec }) do
     v.blocks[i] = define_block(m, b, spec, file, decl.line, decl.name)
   end
+  check_size(m, v, file)
   -- stated figures, parsed now so a malformed one fails at load with its line
   local amount_in = refs.amount_in
   for _, blk in ipairs(v.blocks) do
@@ -128,8 +198,13 @@ function M.define(m, decl, src, file)
             tostring(row[1]), #row - first + 1, n)
         end
         local vals, figures = {}, {}
+        for k = 1, first - 1 do
+          m.check_text(row[k], file, line, string.format("view \"%s\": stated row %d's %s", decl.name, r,
+            k == 1 and "code" or "name"))
+        end
         for c = 1, n do
           local t = row[first + c - 1]
+          m.check_text(t, file, line, string.format("view \"%s\": stated row %d's figure %d", decl.name, r, c))
           if t == "" or t == false then vals[c], figures[c] = C.fen(0), ""
           else
             local a, why = amount_in(t, v.unit)
@@ -161,26 +236,132 @@ local function merge(...)
   return out
 end
 
+local ZERO = C.fen(0)
+
+-- The stated row of a block with that key (the first, as the rows are read in order), by an index
+-- made once a block: a row's stated figures are found in one step, not by reading every row.
+local function stated_row(blk, key)
+  local index = blk.stated_index
+  if not index then
+    index = {}
+    for _, st in ipairs(blk.stated_rows or {}) do
+      if st.key ~= nil and index[st.key] == nil then index[st.key] = st end
+    end
+    blk.stated_index = index
+  end
+  return index[key]
+end
+M.stated_row = stated_row
+
 -- The value of one cell of a block for 'm' (a model or a scenario: anything with :total and :scalar).
 local function value(m, blk, rowsel, col, c, key)
   if col.scalar then return m:scalar(col.scalar) end
   if col.stated then
-    for _, st in ipairs(blk.stated_rows or {}) do if st.key == key then return st.values[c] end end
-    return C.fen(0)
+    local st = stated_row(blk, key)
+    return st and st.values[c] or ZERO
   end
   return m:total(merge({ facts = blk.facts }, blk.filter, rowsel, col.sel))
 end
 
+-- What scenario m changes in a column of a block by dimension 'dim' (its set's k-th; 'ids' the
+-- column's selection): the change of each member's total, by id, made in one pass over the
+-- scenario's changed cells and one up the tree. A total of the overlay for each row would read
+-- every changed page again: rows × changes, where a whole-set cut changes every cell. 'memo'
+-- keeps a rendering's changed cells (by set) and parents (by dimension). Raises on an overflow.
+local function changes(m, base, dim, set, ids, k, memo)
+  local core, nd = base.core, #set.dims
+  local cells = memo.cells[set.index]
+  if not cells then
+    cells = m.ov:cells(set.index, true)
+    memo.cells[set.index] = cells
+  end
+  local members = base:members(dim)  -- in preorder: children after their parents
+  local dims = {}
+  for i, dn in ipairs(set.dims) do dims[i] = base.dim_by_name[dn].index end
+  local delta = {}
+  for _, c in ipairs(cells) do
+    local inside = true
+    for i = 1, nd do
+      if i ~= k and ids[i] ~= nil and not core:within(dims[i], c[i], ids[i]) then
+        inside = false
+        break
+      end
+    end
+    if inside then
+      local id = c[k]
+      local d = c[nd + 1] - c.base
+      delta[id] = delta[id] and delta[id] + d or d
+    end
+  end
+  for i = #members, 1, -1 do  -- children first: each member's change into its parent's
+    local mem = members[i]
+    local d = delta[mem.id]
+    if d and mem.parent then delta[mem.parent] = delta[mem.parent] and delta[mem.parent] + d or d end
+  end
+  return delta
+end
+
+-- How a column from the cells is read, row after row of a block by a dimension: the selection is
+-- resolved once, and each row puts its member in (a row costs one total in C, not a selection
+-- made and resolved anew); a scenario's rows are the base's and what it changes (changes, above).
+-- Returns read(id) → the amount of that row's cell, or nil for a column that 'value' reads (a
+-- scalar's, a stated one's, or 'm' neither the base nor its scenario).
+local function column_reader(m, base, blk, col, memo)
+  if col.scalar or col.stated then return nil end
+  local core = base.core
+  local function total(set, sel) return core:total(set, sel) end
+  local scenario = m ~= base
+  if scenario and not (m.ov and m.base and m.base.core == core) then return nil end  -- (its base: a run's view of it)
+  local dim = blk.dimension
+  local probe = merge({ facts = blk.facts }, blk.filter, { [dim] = 0 }, col.sel)  -- member 0 stands for the row's
+  local set, sel = base:find_selection(probe)
+  if not set then error(sel, 0) end
+  local k
+  for i, dn in ipairs(set.dims) do if dn == dim then k = i end end
+  local ids = {}
+  for i = 1, #set.dims do ids[i] = sel[i] end
+  local index = set.index
+  if col.sel and col.sel[dim] ~= nil then  -- the column names the row's dimension itself: one figure
+    local fixed = scenario and m.ov:total(index, ids) or total(index, ids)
+    return function() return fixed end
+  end
+  if scenario then
+    local ok, delta = pcall(changes, m, base, dim, set, ids, k, memo)
+    if not ok then  -- a sum past the limits of an amount on the way: the overlay's own totals, row by row
+      local ov = m.ov
+      total = function(s, sel) return ov:total(s, sel) end
+    else
+      return function(id)
+        ids[k] = id
+        local t, d = total(index, ids), delta[id]
+        return d and t + d or t
+      end
+    end
+  end
+  return function(id)
+    ids[k] = id
+    return total(index, ids)
+  end
+end
+
 -- The rows of one block: {key, code, label, depth, kind, values = {money...}, parts = {row indexes}}.
-local function block_rows(m, base, v, blk, keep)
+local function block_rows(m, base, v, blk, keep, memo)
   local out = {}
-  local function add(row, rowsel)
-    row.values = {}
+  local readers = {}
+  local function add(row, rowsel, id)
+    local values = {}
+    row.values = values
     local nonzero = false
     for c, col in ipairs(blk.columns) do
-      local val = value(m, blk, rowsel, col, c, row.key)
-      row.values[c] = val
-      if not col.scalar and not col.stated and val ~= C.fen(0) then nonzero = true end
+      local read = readers[c]
+      if read == nil and id then  -- made at the first member row: a block with none resolves nothing
+        read = column_reader(m, base, blk, col, memo) or false
+        readers[c] = read
+      end
+      local val
+      if read and id then val = read(id) else val = value(m, blk, rowsel, col, c, row.key) end
+      values[c] = val
+      if not col.scalar and not col.stated and val ~= ZERO then nonzero = true end
     end
     row.nonzero = nonzero
     out[#out + 1] = row
@@ -195,7 +376,7 @@ local function block_rows(m, base, v, blk, keep)
           key = mem.spaced ~= "" and mem.spaced or mem.name, code = mem.spaced, label = mem.name,
           depth = mem.depth, kind = "member", id = mem.id, parent = mem.parent,
         }
-        add(row, { [blk.dimension] = mem.id })
+        add(row, { [blk.dimension] = mem.id }, mem.id)
         if not row.nonzero and not blk.all and not (keep and keep[row.key]) then
           out[#out] = nil
         else
@@ -220,13 +401,22 @@ local function block_rows(m, base, v, blk, keep)
       row.nonzero = true
     end
   else
+    local by_label  -- the rows with each label, in order: a row's parts found in one step each
     for _, r in ipairs(blk.rows) do
       local row = add({ key = r.label, label = r.label, kind = "row" }, r.sel)
       row.nonzero = true
       if r.parts then
+        if not by_label then
+          by_label = {}
+          for j, other in ipairs(blk.rows) do
+            local list = by_label[other.label] or {}
+            list[#list + 1] = j
+            by_label[other.label] = list
+          end
+        end
         row.parts = {}
         for _, p in ipairs(r.parts) do
-          for j, other in ipairs(blk.rows) do if other.label == p then row.parts[#row.parts + 1] = j end end
+          for _, j in ipairs(by_label[p] or {}) do row.parts[#row.parts + 1] = j end
         end
       end
     end
@@ -240,6 +430,7 @@ end
 function M.render(base, v, m, keep)
   m = m or base
   local grid = { view = v, name = v.name, title = v.title, unit = v.unit, decimals = v.decimals, blocks = {} }
+  local memo = { cells = {} }  -- a scenario's changed cells, read once a rendering (column_reader)
   for i, blk in ipairs(v.blocks) do
     local labels = {}
     for c, col in ipairs(blk.columns) do labels[c] = col.label end
@@ -247,7 +438,7 @@ function M.render(base, v, m, keep)
       title = blk.title, columns = labels, dimension = blk.dimension,
       code_label = blk.code_label or (blk.dimension and not blk.numbered and (blk.dimension .. "科目编码")) or nil,
       name_label = blk.name_label or (blk.dimension and not blk.numbered and (blk.dimension .. "科目名称")) or "项目",
-      rows = block_rows(m, base, v, blk, keep and keep[i]), spec = blk,
+      rows = block_rows(m, base, v, blk, keep and keep[i], memo), spec = blk,
     }
   end
   return grid

@@ -59,14 +59,14 @@ static budget_status eval(script *s, const char *code, char *out, size_t size) {
   return script_eval(s, "=test", code, strlen(code), out, size);
 }
 
-/* [-0, +0, e] The pointer of the model M's core (core:pointer()) into *ud. */
+/* [-0, +0, e] The pointer of the model M's core (budget.core_pointer) into *ud. */
 static int core_body(lua_State *L) {
   const model **out = lua_touserdata(L, 1);
   lua_getglobal(L, "M");
   luaL_checktype(L, -1, LUA_TTABLE);
-  lua_getfield(L, -1, "core");
-  lua_getfield(L, -1, "pointer");
-  lua_pushvalue(L, -2);
+  lua_getglobal(L, "budget");
+  lua_getfield(L, -1, "core_pointer");
+  lua_getfield(L, -3, "core");
   lua_call(L, 1, 1);
   luaL_checktype(L, -1, LUA_TLIGHTUSERDATA);
   *out = lua_touserdata(L, -1);
@@ -377,7 +377,7 @@ static void test_batch_interrupted(void **state) {
 /* The worker protocol on one state: rows and header copied out, flags, a failed point, a second free. */
 static void test_worker_direct(void **state) {
   script *s;
-  worker_setup setup = {F.scenario_path, MODEL, NULL, NAMES, 1, "csv"};
+  worker_setup setup = {F.scenario_path, MODEL, NULL, NAMES, 1, "csv", {0}};
   worker_point p;
   const char *values[1];
   char want[512];

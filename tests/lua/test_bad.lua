@@ -53,10 +53,94 @@ lua_cases("tests/bad/amounts/*.lua", "bad amount", function(file) return H.budge
 lua_cases("tests/bad/references/*.lua", "bad reference", function(file)
   return H.budget("run", file, "--model", MODEL)
 end)
--- Scripts that try what the sandbox forbids, or pass a limit: each stopped with its own message.
+-- Scripts that try what the sandbox forbids, or pass a limit, and models that do the same: each
+-- stopped with its own message, within its time limit and a second, and under its memory limit
+-- (the process's peak, as GNU time reads it). Not under valgrind (BUDGET_WRAP): it is slow on purpose;
+-- and not the memory under a sanitizer (BUDGET_SANITIZED), whose shadow memory the peak counts too.
+local DEFAULT_SECONDS, DEFAULT_MEMORY = 60, 1 << 30
+local BASE_RSS = 120 << 20  -- the engine, its model and the C library's own, beside what the limit covers
+
+-- The value of --NAME in args, or nil.
+local function arg_of(args, name)
+  for i, a in ipairs(args) do if a == "--" .. name then return tonumber(args[i + 1]) end end
+end
+
+-- Runs the budget command under GNU time: its output, status, seconds and peak RSS in bytes.
+local function measured(...)
+  if H.wrap then
+    local out, status = H.budget(...)
+    return out, status, nil, nil
+  end
+  local stats = H.tmpname(".time")
+  local args = { "/usr/bin/time", "-f", "%e %M", "-o", stats, H.bin, ... }
+  for i, a in ipairs(args) do args[i] = "'" .. tostring(a):gsub("'", "'\\''") .. "'" end
+  local out, status = H.sh(table.concat(args, " "))
+  local seconds, kb = H.read(stats):match("([%d.]+) (%d+)%s*$")
+  return out, status, tonumber(seconds), tonumber(kb) * 1024
+end
+
+-- Fails unless the run kept to the limits of its args.
+local function within(file, args, seconds, rss)
+  if not seconds then return end
+  local max_s = arg_of(args, "max-seconds") or DEFAULT_SECONDS
+  local max_m = arg_of(args, "max-memory") or DEFAULT_MEMORY
+  if max_s > 1e6 then max_s = DEFAULT_SECONDS end  -- "no time limit" in a case: the default bound still holds
+  if seconds > max_s + 1 then error(string.format("%s: %.2f s, past its %g s limit and a second", file, seconds, max_s)) end
+  if rss > max_m + BASE_RSS and not os.getenv("BUDGET_SANITIZED") then
+    error(string.format("%s: a peak of %d MB, past its %d MB limit", file, rss >> 20, max_m >> 20))
+  end
+end
+
 lua_cases("tests/bad/sandbox/*.lua", "sandboxed script", function(file, ...)
-  return H.budget("run", file, "--model", MODEL, ...)
+  local out, status, seconds, rss = measured("run", file, "--model", MODEL, ...)
+  within(file, { ... }, seconds, rss)
+  return out, status
 end)
+lua_cases("tests/bad/sandbox/models/*.lua", "hostile model", function(file)
+  local out, status, seconds, rss = measured("check", file)
+  within(file, {}, seconds, rss)
+  return out, status
+end)
+
+-- The same scripts as the points of a batch: each point's row says what stopped it, and the batch
+-- ends with exit 2 (a script that only a run can be, '-- batch: no', is left out).
+for _, file in ipairs(list("tests/bad/sandbox/*.lua")) do
+  local text = H.read(file)
+  if not text:find("\n%-%- batch: no") then
+    cases = cases + 1
+    H.test("sandboxed script " .. file .. " as a batch point: a failed row with its message", function()
+      local line, msg = text:match("^%-%- expect: (%d+) ([^\n]+)")
+      local args = {}
+      for a in (text:match("\n%-%- args: ([^\n]+)") or ""):gmatch("%S+") do args[#args + 1] = a end
+      local out, status, seconds, rss = measured("batch", file, "--model", MODEL, "--param", "p=1", "--jobs", "1",
+        table.unpack(args))
+      within(file, args, seconds, rss)
+      H.eq(status, 2, file .. "\n" .. out)
+      msg = msg:gsub("{cwd}", (H.sh("pwd"):gsub("\n$", ""):gsub("%%", "%%%%")))
+      local want = file .. (line == "0" and "" or (":" .. line)) .. ": " .. msg
+      H.has(out, want, file .. ": the row's message")
+      H.has(out, "1 of 1 points failed", file)
+    end)
+  end
+end
+
+-- A hostile model under a batch: the batch does not start, and says why.
+for _, file in ipairs(list("tests/bad/sandbox/models/*.lua")) do
+  cases = cases + 1
+  H.test("hostile model " .. file .. " under a batch: exit 2 and its message", function()
+    local line, msg = H.read(file):match("^%-%- expect: (%d+) ([^\n]+)")
+    local script = H.tmpname(".lua")  -- a point that makes a scenario and asks for its violations: the rules run
+    H.write(script, 'budget.emit(model:scenario("x"), {})\n')
+    local out, status, seconds, rss = measured("batch", script, "--model", file, "--param", "p=1")
+    within(file, {}, seconds, rss)
+    H.eq(status, 2, file .. "\n" .. out)
+    if msg:find("rule .* failed: .*ran past its limit") then  -- a rule runs in the point's run, under its limits
+      H.has(out, "ran past its limit", file)
+    else
+      H.has(out, file .. (line == "0" and "" or (":" .. line)) .. ": " .. msg, file)
+    end
+  end)
+end
 
 -- Documents: NAME.txt with NAME.expect, 'LINE MESSAGE'; the import writes no file.
 for _, file in ipairs(list("tests/bad/documents/*.txt")) do

@@ -164,4 +164,31 @@ H.test("bad batch arguments: exit 2 with what was expected", function()
   end
 end)
 
+H.test("points that tamper with everything they reach: the same bytes for any --jobs and run, victims untouched", function()
+  local function tampered(...)
+    return H.budget("batch", "tests/scripts/tamper.lua", "--model", MODEL, ...)
+  end
+  local want, status = tampered("--param", "p=1:400:1", "--jobs", "1")
+  H.eq(status, 0, "the tampering batch (its cuts are carried: no error)\n" .. want:sub(1, 2000))
+  H.eq(select(2, want:gsub("\n", "")), 401, "the header and 400 rows")
+  for _, j in ipairs { "1", "2", "4", "8" } do
+    local got = tampered("--param", "p=1:400:1", "--jobs", j)
+    if got ~= want then error("--jobs " .. j .. ": the output differs from --jobs 1's") end
+  end
+  -- every victim row (an even point) is what a batch of victims alone gives
+  local alone = tampered("--param", "p=2:400:2", "--jobs", "2")
+  local victims, clean = {}, {}
+  for row in want:gmatch("[^\r\n]+") do
+    local p, rest = row:match("^%d+,(%d+),(victim,.*)$")
+    if p then victims[#victims + 1] = p .. "," .. rest end
+  end
+  for row in alone:gmatch("[^\r\n]+") do
+    local p, rest = row:match("^%d+,(%d+),(victim,.*)$")
+    if p then clean[#clean + 1] = p .. "," .. rest end
+  end
+  H.eq(#victims, 200, "200 victims among the 400 points")
+  H.eq(#clean, 200, "200 victims alone")
+  for i = 1, #clean do H.eq(victims[i], clean[i], "victim " .. i) end
+end)
+
 H.run()

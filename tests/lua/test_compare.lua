@@ -148,4 +148,36 @@ H.test("errors: no scenario, no script, a missing script, a sandboxed read: exit
   H.eq(status, 0, "--trusted\n" .. out)
 end)
 
+-- The B columns of a compare table (each table line's B and B − base, the third and second fields
+-- from its end), by the table's heading and the line's code and name.
+local function b_columns(out)
+  local cols, heading, n = {}, "", 0
+  for line in out:gmatch("[^\n]+") do
+    local f = {}
+    for x in line:gmatch("%S+") do f[#f + 1] = x end
+    if line:find("%(元%)$") then heading = line end
+    if #f >= 4 and f[#f - 2]:match("^%-?[%d,]+%.%d%d$") then
+      local key = heading .. " | " .. (line:match("^(.-)%s+%-?[%d,]+%.%d%d") or "")
+      cols[key] = f[#f - 2] .. " " .. f[#f - 1]
+      n = n + 1
+    end
+  end
+  return cols, n
+end
+
+H.test("a script that tampers with everything it reaches does not change the next script's scenario", function()
+  local alone, s1 = H.budget("compare", MODEL, "tests/scripts/victim.lua", "tests/scripts/victim.lua")
+  H.eq(s1, 0, "compare victim victim\n" .. alone)
+  local after, s2 = H.budget("compare", MODEL, "tests/scripts/tamper.lua", "tests/scripts/victim.lua")
+  H.eq(s2 <= 1, true, "compare tamper victim\n" .. after)
+  H.has(after, "B = victim  (tests/scripts/victim.lua)", "the victim's own name, made with its own string.format")
+  local want, n = b_columns(alone)
+  local got = b_columns(after)
+  assert(n > 20, "the comparison has its rows")
+  for key, cols in pairs(want) do H.eq(got[key], cols, key .. ": the victim's columns") end
+  for key, cols in pairs(got) do  -- rows only the tamperer changed: the victim left them as they were
+    if not want[key] then H.eq(cols:match("%S+$"), "0.00", key .. ": the victim's change") end
+  end
+end)
+
 H.run()

@@ -113,9 +113,14 @@ local function kill_while_writing(cmd, path, old, whole, rounds)
   return killed, finished, t
 end
 
--- Temporary files the kills left beside 'path' (path.XXXXXX): removed after the test.
+-- Temporary files the kills left beside 'path' (path.tmp.PID.XXXXXX): removed after the test.
 local function remove_temporaries(path)
-  H.sh("rm -f '" .. path .. "'.??????")
+  H.sh("rm -f '" .. path .. "'.tmp.*")
+end
+
+-- How many temporary files are beside 'path'.
+local function temporaries(path)
+  return tonumber((H.sh("ls '" .. path .. "'.tmp.* 2>/dev/null | wc -l"))) or 0
 end
 
 H.test("import -o killed at any moment: the output is the old file or the whole model, never a part", function()
@@ -140,9 +145,28 @@ H.test("batch -o killed at any moment: the output is the old file or the whole C
   local whole = H.read(out)
   H.eq(select(2, whole:gsub("\n", "")), 10002, "the header and 10,001 rows")
   local killed, finished, t = kill_while_writing(cmd, out, "old,file\r\n", whole, ROUNDS)
+  local left = temporaries(out)
+  -- the next run removes what the killed ones left (their PIDs are gone), and leaves none of its own
+  text, status = H.sh(cmd)
+  H.eq(status, 0, "the batch after the kills\n" .. text)
+  H.eq(H.read(out), whole, "the run after the kills writes the whole file")
+  H.eq(temporaries(out), 0, "temporary files after the next run (the kills left " .. left .. ")")
+  -- and with no file there before: a kill leaves the path absent or whole
+  os.remove(out)
+  for i = 1, 4 do
+    kill_after(cmd, t * i / 5)
+    local f = io.open(out, "rb")
+    if f then
+      local now = f:read("a")
+      f:close()
+      if now ~= whole then error("killed with no old file: " .. out .. " holds " .. #now .. " bytes, not the whole file") end
+      os.remove(out)
+    end
+  end
   remove_temporaries(out)
   print(string.format("batch -o: %d SIGKILLs over %.0f ms, %d while it ran; the file was old or whole every time"
-    .. " (%d whole)", ROUNDS, t * 1000, killed, finished))
+    .. " (%d whole); %d temporaries left by the kills, none after the next run", ROUNDS, t * 1000, killed, finished,
+    left))
   assert(killed >= ROUNDS // 4, "too few kills landed while the batch ran: " .. killed)
 end)
 

@@ -31,7 +31,7 @@ local fail = source.fail
 -- A one-column coded table (function or economic codes × 金额): every row's one figure.
 local function read_coded(src, t)
   rows.coded(src, t)
-  local all = { table.unpack(t.rows) }
+  local all = table.move(t.rows, 1, #t.rows, 1, {})
   if t.total then all[#all + 1] = t.total end
   for _, r in ipairs(all) do
     r.placed = { r.values[1] or ZERO, at = r.values[1] and { 1 } or {} }
@@ -162,13 +162,23 @@ local function grouped(t, ngroups)
       out[#out + 1] = it
     end
   end
-  -- figures: each to its own group's item on the line or the nearest line
+  -- figures: each to its own group's item on the line or the nearest line (of the items as near,
+  -- the first); the items by line, so that a figure looks at the five lines about its own
+  local by_line, order = {}, {}
+  for n, it in ipairs(out) do
+    order[it] = n
+    local at = by_line[it.line.index]
+    if not at then at = {} by_line[it.line.index] = at end
+    at[#at + 1] = it
+  end
   local function near_item(g, line, want_empty)
     local best, d
-    for _, it in ipairs(out) do
-      if it.group == g and it.line.page == line.page and (not want_empty or #it.values == 0) then
-        local dist = math.abs(it.line.index - line.index)
-        if dist <= 2 and (not d or dist < d) then best, d = it, dist end
+    for i = line.index - 2, line.index + 2 do
+      for _, it in ipairs(by_line[i] or {}) do
+        if it.group == g and it.line.page == line.page and (not want_empty or #it.values == 0) then
+          local dist = math.abs(it.line.index - line.index)
+          if not d or dist < d or (dist == d and order[it] < order[best]) then best, d = it, dist end
+        end
       end
     end
     return best
@@ -193,6 +203,7 @@ local function grouped(t, ngroups)
     if not is_numbered(it.label) and not it.figs_placed and utf8.len(it.label) <= 3 then
       for k = #kept, 1, -1 do
         local p = kept[k]
+        if it.line.index - p.line.index > 2 then break end  -- (the items are in line order: none nearer above)
         if p.group == it.group and p.line.page == it.line.page and it.line.index - p.line.index <= 2
            and p.line.index < it.line.index then
           p.label = p.label .. it.label
@@ -436,6 +447,14 @@ end
 local function summary_sums(items)
   local sums = {}
   local tops, subs, last_top = {}, {}, {}
+  local subtotals = setmetatable({}, { __index = function(st, g)  -- a group's 小计 and 结转, found once a group
+    local p = {}
+    for _, x in ipairs(items) do
+      if x.group == g and (x.label:find("小计$") or x.label:find("结转")) then p[#p + 1] = x.label end
+    end
+    st[g] = p
+    return p
+  end })
   for _, it in ipairs(items) do
     local g, l = it.group, it.label
     tops[g] = tops[g] or {}
@@ -448,10 +467,7 @@ local function summary_sums(items)
     elseif l:find("小计$") and #tops[g] > 0 then
       sums[l] = tops[g]
     elseif l:find("合计$") then
-      local p = {}
-      for _, x in ipairs(items) do
-        if x.group == g and (x.label:find("小计$") or x.label:find("结转")) then p[#p + 1] = x.label end
-      end
+      local p = subtotals[g]
       if #p > 0 then sums[l] = p end
     end
   end

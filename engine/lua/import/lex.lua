@@ -19,7 +19,12 @@ local fw_digit = P "\239\188" * R("\144\153")          -- ０..９
 -- structure; names keep their own characters.
 M.to_ascii_p = Cs(((fw_digit / function(d) return string.char(d:byte(3) - 144 + 48) end)
   + P "：" / ":" + P "（" / "(" + P "）" / ")" + P "．" / "." + P "，" / "," + 1) ^ 0)
-function M.ascii(s) return lpeg.match(M.to_ascii_p, s) end
+-- (every form it replaces starts with the byte 0xEF, so a text without one is its own ASCII form:
+-- most lines of a document, returned as they are instead of copied a byte at a time)
+function M.ascii(s)
+  if type(s) == "string" and not s:find("\239", 1, true) then return s end
+  return lpeg.match(M.to_ascii_p, s)
+end
 
 -- The text without its spaces, in ASCII where structure is concerned.
 function M.flat(s) return (M.ascii(s):gsub("%s", "")) end

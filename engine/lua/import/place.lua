@@ -118,17 +118,31 @@ local function positions(t)
       for _, r in ipairs(rows) do for _, f in ipairs(r.figs) do xs[#xs + 1] = f.x1 end end
       local gap = math.huge
       for j = 2, #anchors do gap = math.min(gap, math.abs(anchors[j] - anchors[j - 1])) end
+      -- (where every edge and anchor is a whole number, characters of a layout text, each
+      -- distinct edge is measured once and counted as often as it occurs: the sums are the same
+      -- integers, and a long page costs its distinct edges, not its figures, a shift)
+      local ys, count = xs, nil
+      local whole = true
+      for _, x in ipairs(xs) do if math.type(x) ~= "integer" then whole = false break end end
+      for _, a in ipairs(anchors) do if math.type(a) ~= "integer" then whole = false break end end
+      if whole then
+        ys, count = {}, {}
+        for _, x in ipairs(xs) do
+          if not count[x] then ys[#ys + 1], count[x] = x, 0 end
+          count[x] = count[x] + 1
+        end
+      end
       local tried = {}
-      for _, x in ipairs(xs) do
+      for _, x in ipairs(ys) do
         for _, a in ipairs(anchors) do
           local sft = x - a
           if not tried[sft] then
             tried[sft] = true
             local c = 0
-            for _, y in ipairs(xs) do
+            for _, y in ipairs(ys) do
               local d = math.huge
               for _, b in ipairs(anchors) do d = math.min(d, math.abs(y - b - sft)) end
-              c = c + d
+              c = c + (count and count[y] * d or d)
             end
             if #xs > 0 and c <= #xs * gap / 4 then shifts[#shifts + 1] = { shift = sft, cost = c } end
           end
@@ -285,13 +299,42 @@ local function infer(t, filter)
   if t.total then cons[#cons + 1] = { parent = t.total, kids = tops } end
   table.sort(cons, function(a, b) return a.parent.line.index < b.parent.line.index end)
   local of = {}  -- the constraints each row is in
+  local function enter(r, con)
+    of[r] = of[r] or {}
+    table.insert(of[r], con)
+  end
   for _, con in ipairs(cons) do
-    for _, r in ipairs { con.parent, table.unpack(con.kids) } do
-      of[r] = of[r] or {}
-      table.insert(of[r], con)
-    end
+    enter(con.parent, con)
+    for _, r in ipairs(con.kids) do enter(r, con) end
   end
   local ncol = #t.columns
+  -- The ranges and sums below are counts of fen, Lua integers, where no sum of the table can
+  -- overflow one (any real document): the search tries up to SEARCH_LIMIT candidates, and an
+  -- amount's arithmetic (a budget.money, checked in C) would cost each of them many times
+  -- more. Otherwise they stay amounts, whose arithmetic raises on an overflow.
+  local largest = 0
+  for _, r in ipairs(rows) do
+    for _, x in ipairs(r.placed and { r.placed } or r.cands) do
+      for c = 1, ncol do
+        local f = x[c]:fen()
+        if f < 0 then f = f == math.mininteger and math.maxinteger or -f end
+        if f > largest then largest = f end
+      end
+    end
+  end
+  local exact = largest == 0 or #rows + 2 <= math.maxinteger // largest
+  local zero = exact and 0 or ZERO
+  local fen = {}  -- each candidate's figures as counts of fen
+  local function nums(v)
+    if not exact then return v end
+    local n = fen[v]
+    if not n then
+      n = {}
+      for c = 1, ncol do n[c] = v[c]:fen() end
+      fen[v] = n
+    end
+    return n
+  end
   -- Each row's range in each column (the least and most its candidates give, or its figure once
   -- placed), each constraint's sum of its rows' ranges, and how many of its open rows can still
   -- differ in each column: kept up to date as candidates fall, so checking one candidate costs
@@ -301,8 +344,9 @@ local function infer(t, filter)
     local l, h, d = {}, {}, {}
     local set = r.placed and { r.placed } or r.cands
     for c = 1, ncol do
-      local a, b = set[1][c], set[1][c]
+      local a, b = nums(set[1])[c], nums(set[1])[c]
       for _, x in ipairs(set) do
+        x = nums(x)
         if x[c] < a then a = x[c] end
         if x[c] > b then b = x[c] end
       end
@@ -314,7 +358,7 @@ local function infer(t, filter)
   for _, con in ipairs(cons) do
     con.slo, con.shi, con.open = {}, {}, {}
     for c = 1, ncol do
-      local sl, sh, n = ZERO, ZERO, differs[con.parent][c] and 1 or 0
+      local sl, sh, n = zero, zero, differs[con.parent][c] and 1 or 0
       for _, k in ipairs(con.kids) do
         sl, sh = sl + lo[k][c], sh + hi[k][c]
         if differs[k][c] then n = n + 1 end
@@ -326,32 +370,50 @@ local function infer(t, filter)
   -- checked only on the columns that can, so a sum the document gets wrong elsewhere does
   -- not stop the placement (the check reports it later).
   local function set_range(r, l, h, d)
-    for _, con in ipairs(of[r] or {}) do
-      for c = 1, ncol do
+    local cs = of[r]
+    if cs then
+      local rl, rh, rd = lo[r], hi[r], differs[r]
+      for i = 1, #cs do
+        local con = cs[i]
         if con.parent ~= r then
-          con.slo[c] = con.slo[c] - lo[r][c] + l[c]
-          con.shi[c] = con.shi[c] - hi[r][c] + h[c]
+          local slo, shi = con.slo, con.shi
+          for c = 1, ncol do
+            slo[c] = slo[c] - rl[c] + l[c]
+            shi[c] = shi[c] - rh[c] + h[c]
+          end
         end
-        if d then con.open[c] = con.open[c] - (differs[r][c] and 1 or 0) + (d[c] and 1 or 0) end
+        if d then
+          local open = con.open
+          for c = 1, ncol do open[c] = open[c] - (rd[c] and 1 or 0) + (d[c] and 1 or 0) end
+        end
       end
     end
     lo[r], hi[r] = l, h
     if d then differs[r] = d end
   end
-  -- whether row r taking figures v keeps every constraint it is in satisfiable
+  -- whether row r taking figures v (nums of a candidate) keeps every constraint it is in satisfiable
   local function fits(r, v)
-    for _, con in ipairs(of[r] or {}) do
-      local p = con.parent
-      for c = 1, ncol do
-        if con.open[c] > 0 then
-          local plo, phi, slo, shi
-          if p == r then
-            plo, phi, slo, shi = v[c], v[c], con.slo[c], con.shi[c]
-          else
-            plo, phi = lo[p][c], hi[p][c]
-            slo, shi = con.slo[c] - lo[r][c] + v[c], con.shi[c] - hi[r][c] + v[c]
+    local cs = of[r]
+    if not cs then return true end
+    local rl, rh = lo[r], hi[r]
+    for i = 1, #cs do
+      local con = cs[i]
+      local p, open, slo, shi = con.parent, con.open, con.slo, con.shi
+      if p == r then
+        for c = 1, ncol do
+          if open[c] > 0 then
+            local x = v[c]
+            if shi[c] < x or slo[c] > x then return false end
           end
-          if shi < plo or slo > phi then return false end
+        end
+      else
+        local pl, ph = lo[p], hi[p]
+        for c = 1, ncol do
+          if open[c] > 0 then
+            local x = v[c]
+            local sl, sh = slo[c] - rl[c] + x, shi[c] - rh[c] + x
+            if sh < pl[c] or sl > ph[c] then return false end
+          end
         end
       end
     end
@@ -370,7 +432,7 @@ local function infer(t, filter)
     queued[r] = nil
     if not r.placed then
       local kept = {}
-      for _, v in ipairs(r.cands) do if fits(r, v) then kept[#kept + 1] = v end end
+      for _, v in ipairs(r.cands) do if fits(r, nums(v)) then kept[#kept + 1] = v end end
       if #kept >= 1 and #kept < #r.cands then
         r.cands = kept
         if #kept == 1 then r.placed = kept[1] end
@@ -402,33 +464,93 @@ local function infer(t, filter)
   -- so many rows open at once leave no unique way to the search; they are left to the majority
   -- of their table (require_placed), and the work stays linear in the rows
   if #open > SEARCH_ROWS then return end
-  local chosen, found, first, steps = {}, 0, nil, 0
+  -- The search tries the open rows' candidates in order, depth first, counting each candidate
+  -- tried; it places them only where exactly one way is found and no more than SEARCH_LIMIT
+  -- candidates were tried in all. What rows i.. can do depends only on the sums of the
+  -- constraints that rows before i share with them (and on those rows' figures where they are
+  -- a constraint's parent): a subtree met again in that same state is the same subtree, so its
+  -- count of candidates tried and of ways found, and its first way, are kept and added again
+  -- instead of walked again. The counts, and so what is placed, are the walk's own: a search
+  -- that found a second way or went past the limit stops, and places nothing.
+  local at = {}  -- each open row's place in the order
+  for i, r in ipairs(open) do at[r] = i end
+  local first_at, last_at = {}, {}  -- each constraint's first and last open row
+  for i, r in ipairs(open) do
+    for _, con in ipairs(of[r]) do
+      first_at[con] = first_at[con] or i
+      last_at[con] = i
+    end
+  end
+  -- frontier[i]: the constraints with an open row before i and one at i or after, in a fixed order
+  local frontier = {}
+  for i = 1, #open do frontier[i] = {} end
+  for _, con in ipairs(cons) do
+    if first_at[con] then
+      for i = first_at[con] + 1, last_at[con] do table.insert(frontier[i], con) end
+    end
+  end
+  local value = exact and function(x) return x end or function(x) return x:fen() end
+  local function state(i)
+    local parts, n = {}, 0
+    for _, con in ipairs(frontier[i]) do
+      local p, open_c, slo, shi = con.parent, con.open, con.slo, con.shi
+      local chosen_p = at[p] and at[p] < i
+      for c = 1, ncol do
+        if open_c[c] > 0 then
+          parts[n + 1], parts[n + 2] = value(slo[c]), value(shi[c])
+          n = n + 2
+          if chosen_p then
+            parts[n + 1] = value(lo[p][c])
+            n = n + 1
+          end
+        end
+      end
+    end
+    return table.concat(parts, ",")
+  end
+  local memo = {}
+  for i = 1, #open do memo[i] = {} end
+  local steps, found, stop = 0, 0, false
+  local LAST = {}  -- the end of a way: a way is {candidate, rest of the way}
+  -- the candidates tried and ways found in rows i.., and the first way; nothing once stopped
   local function rec(i)
-    if found > 1 or steps > SEARCH_LIMIT then return end
     if i > #open then
       found = found + 1
-      if found == 1 then
-        first = {}
-        for k, v in pairs(chosen) do first[k] = v end
-      end
-      return
+      if found > 1 then stop = true end
+      return 0, 1, LAST
+    end
+    local key = state(i)
+    local known = memo[i][key]
+    if known then
+      steps, found = steps + known.steps, found + known.ways
+      if steps > SEARCH_LIMIT or found > 1 then stop = true end
+      return known.steps, known.ways, known.way
     end
     local r = open[i]
     local l, h = lo[r], hi[r]
+    local tried, ways, way = 0, 0, nil
     for _, v in ipairs(r.cands) do
-      steps = steps + 1
-      if fits(r, v) then
-        chosen[r] = v
-        set_range(r, v, v)
-        rec(i + 1)
+      steps, tried = steps + 1, tried + 1
+      if steps > SEARCH_LIMIT then stop = true return end
+      local n = nums(v)
+      if fits(r, n) then
+        set_range(r, n, n)
+        local t2, w2, rest = rec(i + 1)
         set_range(r, l, h)
-        chosen[r] = nil
+        if stop then return end
+        tried, ways = tried + t2, ways + w2
+        if w2 > 0 and not way then way = { v, rest } end
       end
     end
+    memo[i][key] = { steps = tried, ways = ways, way = way }
+    return tried, ways, way
   end
-  rec(1)
-  if found == 1 and steps <= SEARCH_LIMIT then
-    for r, v in pairs(first) do r.placed = v end
+  local _, ways, way = rec(1)
+  if not stop and ways == 1 then
+    for i = 1, #open do
+      open[i].placed = way[1]
+      way = way[2]
+    end
   end
 end
 
@@ -590,6 +712,8 @@ local function place_T4(T, src)
   local t = T.T4
   local cols = t.right_columns
   local by = { ["一般公共预算"] = "T5", ["政府性基金预算"] = "T6", ["国有资本经营预算"] = "T6b" }
+  local codes = {}  -- each function table's rows by code, made once (not once a candidate)
+  for _, key in pairs(by) do codes[key] = T[key] and row_by_code(T[key]) end
   for _, e in ipairs(t.right) do
     -- each candidate scores the identities it keeps: 合计 = Σ columns, each column = its table's row
     -- (ties go to the candidate nearest the figures the other tables imply)
@@ -603,7 +727,7 @@ local function place_T4(T, src)
         local want = ZERO
         if tk then
           if e.class then
-            local r = row_by_code(tk)[e.class]
+            local r = codes[by[cols[c]]][e.class]
             want = r and r.placed and r.placed[col(tk, "合计")] or (not r and ZERO) or nil
           elseif tk.total and tk.total.placed then
             want = tk.total.placed[col(tk, "合计")]
@@ -668,14 +792,30 @@ local function repair(t)
   for p, ks in pairs(kids) do for _, k in ipairs(ks) do parent[k], siblings[k] = p, ks end end
   if t.total then for _, k in ipairs(tops) do parent[k], siblings[k] = t.total, tops end end
   local ncol = #t.columns
+  -- each family's column sums, made the first time a row of it is tried and kept up to date as
+  -- its rows are mended: trying a row costs its columns, not its siblings (a sum over every
+  -- sibling for each row tried grew with the square of a family's rows)
+  local sums_of = {}
+  local function family_sums(ks)
+    local sum = sums_of[ks]
+    if not sum then
+      sum = {}
+      for c = 1, ncol do
+        local x = ZERO
+        for _, k in ipairs(ks) do x = x + k.placed[c] end
+        sum[c] = x
+      end
+      sums_of[ks] = sum
+    end
+    return sum
+  end
   local function kept(r, v)
     local p = parent[r]
     if not (p and p.placed) then return 0 end
+    local sum = family_sums(siblings[r])
     local n = 0
     for c = 1, ncol do
-      local sum = ZERO
-      for _, k in ipairs(siblings[r]) do sum = sum + (k == r and v[c] or k.placed[c]) end
-      if sum == p.placed[c] then n = n + 1 end
+      if sum[c] - r.placed[c] + v[c] == p.placed[c] then n = n + 1 end
     end
     return n
   end
@@ -692,7 +832,11 @@ local function repair(t)
       for _, p in ipairs(parts) do s = s + r.placed[p] end
       try(total_col, s)
       for _, p in ipairs(parts) do try(p, r.placed[total_col] - (s - r.placed[p])) end
-      if best then r.printed, r.placed = r.placed, best end
+      if best then
+        local sum = sums_of[siblings[r]]
+        if sum then for c = 1, ncol do sum[c] = sum[c] - r.placed[c] + best[c] end end
+        r.printed, r.placed = r.placed, best
+      end
     end
   end
 end

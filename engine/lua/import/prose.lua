@@ -150,6 +150,17 @@ end
 local list_sep = P "，" + P "," + P "、" + P "；" + P ";" + P "。"
 local list_items = Ct((Cg((1 - list_sep) ^ 1) + list_sep) ^ 0)
 
+-- What text:match(open .. "(.-)" .. close) gives (both plain): what lies between the first
+-- 'open' and the first 'close' after it, or nil. Two finds, where the pattern tried every
+-- 'open' in turn against all the text after it when no 'close' follows.
+local function between(text, open, close)
+  local _, b = text:find(open, 1, true)
+  if not b then return nil end
+  local c = text:find(close, b + 1, true)
+  if not c then return nil end
+  return text:sub(b + 1, c - 1)
+end
+
 -- The projects of 项目经费情况说明: name, implementing unit, sub-items in 万元, stated total.
 local function read_projects(lines, name)
   local projects = {}
@@ -180,7 +191,7 @@ local function read_projects(lines, name)
         while plan_end <= stop and not lines[plan_end]:match("^%s*七、") do plan_end = plan_end + 1 end
         local text = joined(lines, j, plan_end - 1)
         local total = text:match("本项目总金额([%d,%.]+)万元")
-        local list = total and text:match("包括(.-)。") or (text:gsub("。$", ""))
+        local list = total and between(text, "包括", "。") or (text:gsub("。$", ""))
         for _, item in ipairs(lpeg.match(list_items, list or "")) do
           local iname, amount = item:match("^%s*(.-)%s*([%d,%.]+)万元%s*$")
           if iname and iname ~= "" then p.items[#p.items + 1] = { name = iname, amount = amount } end

@@ -77,20 +77,25 @@ end
 local aliases  -- below
 
 -- The header words that spell 'name', top to bottom or left to right ('事业单位' over '经营收入',
--- '合 计'): a list of words, or nil. 'words' is the header's words with their line index.
-local function spell(name, w, words, depth)
-  local f = lex.flat(w.s)
+-- '合 计'): a list of words, or nil. 'w' is a word of the header's line 'row'; 'flat' gives a
+-- word's flat text. The rest of a name is looked for on the word's line and the three below it
+-- only, in the order of the header, so that a header of many lines costs each of its words the
+-- words near it, not every word of the header.
+local function spell(name, w, row, header, flat, depth)
+  local f = flat[w.s]
   if f == name then return { w } end
   if depth > 3 or #f == 0 or name:sub(1, #f) ~= f then return nil end
   local rest = name:sub(#f + 1)
-  for _, v in ipairs(words) do
-    local below = v.row > w.row and v.row <= w.row + 3 and v.x0 < w.x1 + 1 and w.x0 < v.x1 + 1
-    local beside = v.row == w.row and v.x0 >= w.x1 and v.x0 - w.x1 <= math.max(8, 4 * (w.x1 - w.x0))
-    if below or beside then
-      local got = spell(rest, v, words, depth + 1)
-      if got then
-        table.insert(got, 1, w)
-        return got
+  for r = row, math.min(row + 3, #header) do
+    for _, v in ipairs(header[r].words) do
+      local below = r > row and v.x0 < w.x1 + 1 and w.x0 < v.x1 + 1
+      local beside = r == row and v.x0 >= w.x1 and v.x0 - w.x1 <= math.max(8, 4 * (w.x1 - w.x0))
+      if below or beside then
+        local got = spell(rest, v, r, header, flat, depth + 1)
+        if got then
+          table.insert(got, 1, w)
+          return got
+        end
       end
     end
   end
@@ -98,26 +103,36 @@ end
 
 -- The columns a positioned header names: {name, x0, x1} in x order.
 local function positioned_columns(kind, header)
-  local words = {}
-  for r, l in ipairs(header) do
-    for _, w in ipairs(l.words) do words[#words + 1] = { s = w.s, x0 = w.x0, x1 = w.x1, row = r } end
+  local flat = setmetatable({}, { __index = function(cache, s)  -- a word's flat text, made once a text
+    local f = lex.flat(s)
+    cache[s] = f
+    return f
+  end })
+  -- the first word (in the header's order) that starts a spelling of name, and the spelling
+  local function first_spelling(name)
+    for r, l in ipairs(header) do
+      for _, w in ipairs(l.words) do
+        local got = spell(name, w, r, header, flat, 0)
+        if got then return got end
+      end
+    end
   end
   local found = {}
   for _, col in ipairs(kind.columns) do
     local names = { col, table.unpack(aliases(kind, col)) }
     local got
     for _, nm in ipairs(names) do
-      for _, w in ipairs(words) do
-        got = spell(lex.ascii(nm), w, words, 0)
-        if got then break end
-      end
+      got = first_spelling(lex.ascii(nm))
       if got then break end
     end
     if not got and utf8.len(col) > 4 then
       -- a name printed in other words ('2024年机关运行经' / '费预算数'): the word holding its first four characters
       local stem = lex.ascii(col):sub(1, utf8.offset(lex.ascii(col), 5) - 1)
-      for _, w in ipairs(words) do
-        if lex.flat(w.s):find(stem, 1, true) then got = { w } break end
+      for _, l in ipairs(header) do
+        for _, w in ipairs(l.words) do
+          if flat[w.s]:find(stem, 1, true) then got = { w } break end
+        end
+        if got then break end
       end
     end
     if got then
@@ -148,30 +163,32 @@ end
 -- part ends a word and its rest starts a word of a later line. Without positions the order is
 -- the template's, which is the order the forms print.
 local function text_columns(kind, header)
-  local lines = {}
-  for _, l in ipairs(header) do
-    local ws = {}
-    for _, w in ipairs(l.words) do ws[#ws + 1] = lex.ascii(w.s) end
-    lines[#lines + 1] = ws
-  end
-  local function within(name)
-    for _, ws in ipairs(lines) do
-      for _, w in ipairs(ws) do if w:find(name, 1, true) then return true end end
+  -- each distinct word of the header (in ASCII where structure is concerned) with the first and
+  -- last line it is on: a header repeated on every page prints the same words again and again,
+  -- and a name is looked for once a word
+  local words, first, last = {}, {}, {}
+  for i, l in ipairs(header) do
+    for _, w in ipairs(l.words) do
+      w = lex.ascii(w.s)
+      if not first[w] then words[#words + 1], first[w] = w, i end
+      last[w] = i
     end
   end
+  local function within(name)
+    for _, w in ipairs(words) do if w:find(name, 1, true) then return true end end
+  end
+  -- (a word ending in a on a line above one with a word starting with b; where a search of the
+  -- later lines from every word ending in a grew with the square of the header's words)
   local function broken(name)
     for k = 3, #name - 3 do
       local a, b = name:sub(1, k), name:sub(k + 1)
       if utf8.len(a) and utf8.len(b) then
-        for i, ws in ipairs(lines) do
-          for _, w in ipairs(ws) do
-            if w:sub(-#a) == a then
-              for j = i + 1, #lines do
-                for _, v in ipairs(lines[j]) do if v:sub(1, #b) == b then return true end end
-              end
-            end
-          end
+        local first_a, last_b
+        for _, w in ipairs(words) do
+          if w:sub(-#a) == a and (not first_a or first[w] < first_a) then first_a = first[w] end
+          if w:sub(1, #b) == b and (not last_b or last[w] > last_b) then last_b = last[w] end
         end
+        if first_a and last_b and first_a < last_b then return true end
       end
     end
   end
@@ -185,15 +202,22 @@ local function text_columns(kind, header)
   end
   -- where one line of the header names several columns in another order than the template's,
   -- the line's order is the document's: those columns take it, the others keep their places
+  -- (a line printed again can name no more of them than it did the first time)
   local best, best_n = nil, 1
-  for _, ws in ipairs(lines) do
+  local seen = {}
+  for _, l in ipairs(header) do
+    local ws = {}
+    for _, w in ipairs(l.words) do ws[#ws + 1] = lex.ascii(w.s) end
     local text = table.concat(ws, "|")
-    local at, n = {}, 0
-    for i, f in ipairs(found) do
-      local a = text:find(f.word, 1, true)
-      if a then at[i], n = a, n + 1 end
+    if not seen[text] then
+      seen[text] = true
+      local at, n = {}, 0
+      for i, f in ipairs(found) do
+        local a = text:find(f.word, 1, true)
+        if a then at[i], n = a, n + 1 end
+      end
+      if n > best_n then best, best_n = at, n end
     end
-    if n > best_n then best, best_n = at, n end
   end
   if best then
     local slots, cols = {}, {}
@@ -228,6 +252,10 @@ function M.coded(src, t)
   t.notes = {}
   local last_row
   local page_headers, row_pages = {}, {}  -- header lines repeated on a later page; pages with rows
+  local header_names_total = false  -- whether a line of the header names 合计
+  local continued = {}  -- by its number of segments and last segment, the last row read (a misprinted class continues it)
+  local has_total_column = false
+  for _, c in ipairs(t.kind.columns or {}) do if c == "合计" then has_total_column = true end end
   for _, l in ipairs(t.lines) do
     local u = lex.unit(l.text)
     if u then unit = unit or u end
@@ -239,26 +267,19 @@ function M.coded(src, t)
     else
       local row = t.kind.shape ~= "sangong" and coded_row(l) or nil
       local total = not row and total_row(l)
-      local has_total_column = false
-      for _, c in ipairs(t.kind.columns or {}) do if c == "合计" then has_total_column = true end end
       if total and #total.figs == 0 and #rows == 0 and has_total_column then
         -- a bare '合计' is the empty table's total row once the header has named its 合计 column
-        local named = false
-        for _, h in ipairs(header) do if lex.flat(h.text):find("合计", 1, true) then named = true end end
-        if not named then total = nil end
+        if not header_names_total then total = nil end
       end
       if row and #row.segs[1] ~= 3 then
         -- a class misprinted ('7 11 02' under '210 11'): read by its place, under the row above
         -- whose segments it continues, and kept as printed for 'check' to report
-        for k = #rows, 1, -1 do
-          local p = rows[k]
-          if #p.segs == #row.segs - 1 and #p.segs >= 2 and p.segs[#p.segs] == row.segs[#row.segs - 1] then
-            local segs = { table.unpack(p.segs) }
-            segs[#segs + 1] = row.segs[#row.segs]
-            row.segs, row.code = segs, table.concat(segs, " ")
-            row.placed_by = "place"
-            break
-          end
+        local p = #row.segs - 1 >= 2 and continued[(#row.segs - 1) .. " " .. row.segs[#row.segs - 1]]
+        if p then
+          local segs = { table.unpack(p.segs) }
+          segs[#segs + 1] = row.segs[#row.segs]
+          row.segs, row.code = segs, table.concat(segs, " ")
+          row.placed_by = "place"
         end
         if not row.placed_by then
           fail(src, l, "%s: row '%s %s': a code whose class is not three digits, and no row above it that it "
@@ -272,6 +293,7 @@ function M.coded(src, t)
           row.wrapped = true
         end
         rows[#rows + 1] = row
+        if #row.segs >= 2 then continued[#row.segs .. " " .. row.segs[#row.segs]] = row end
         last_row = row
         pending = nil
       elseif total then
@@ -303,6 +325,7 @@ function M.coded(src, t)
           last_row.name_x0 = nil
         elseif #rows == 0 and not t.total then
           header[#header + 1] = l
+          header_names_total = header_names_total or lex.flat(l.text):find("合计", 1, true) ~= nil
         else
           -- a header repeated at the top of a page, or the start of a wrapped name
           if not row_pages[l.page] then

@@ -32,24 +32,30 @@ local function page_mark(l)
   return l:match("^%s*%-%-%s*page%s+%d+%s*%-%-%s*$") ~= nil
 end
 
--- The words of a line with their character offsets (code points from the line's start).
-local function words_of(l, positions)
+-- The words of a line with their character offsets (code points from the line's start), or,
+-- without positions, each word as the one {s = ...} the whole text shares for its string
+-- ('same': the shared words by string; a word is read, never written to, by the stages).
+local function words_of(l, positions, same)
   local words = {}
   local col = 0
-  local i, n = 1, #l
-  while i <= n do
+  local i = 1
+  while true do
     local a, b = l:find("[^ \t]+", i)
     if not a then break end
-    local gap = l:sub(i, a - 1)
-    col = col + #gap
     local s = l:sub(a, b)
-    local w = utf8.len(s)
     if positions then
+      col = col + (a - i)  -- the spaces before it
+      local w = utf8.len(s)
       words[#words + 1] = { s = s, x0 = col, x1 = col + w }
+      col = col + w
     else
-      words[#words + 1] = { s = s }
+      local w = same[s]
+      if not w then
+        w = { s = s }
+        same[s] = w
+      end
+      words[#words + 1] = w
     end
-    col = col + w
     i = b + 1
   end
   return words
@@ -80,6 +86,7 @@ function M.read(text, name)
   local src = { form = form, name = name, lines = {} }
   local page = 1
   local seen_mark = false
+  local same = {}  -- the text form's words by string: a table a distinct word, not one a word printed
   for no, l in ipairs(raw) do
     l = l:gsub("\r$", "")
     if page_mark(l) then
@@ -87,13 +94,18 @@ function M.read(text, name)
       seen_mark = true
     else
       -- a form feed ends a page; what follows it on the line is the next page's first line
-      local parts = {}
-      for part in (l .. "\f"):gmatch("(.-)\f") do parts[#parts + 1] = part end
+      local parts = { l }
+      if l:find("\f", 1, true) then
+        parts = {}
+        for part in (l .. "\f"):gmatch("(.-)\f") do parts[#parts + 1] = part end
+      end
       for k, part in ipairs(parts) do
         if k > 1 then page = page + 1 end
-        part = part:gsub("[\t\v\r]", " "):gsub("\194\160", " ")  -- tabs, stray CRs and no-break spaces are spaces
+        -- tabs, stray CRs and no-break spaces are spaces (most lines have none: not copied)
+        if part:find("[\t\v\r]") then part = part:gsub("[\t\v\r]", " ") end
+        if part:find("\194\160", 1, true) then part = part:gsub("\194\160", " ") end
         if part:find("%S") then
-          local words = words_of(part, form == "layout")
+          local words = words_of(part, form == "layout", same)
           local texts = {}
           for j, w in ipairs(words) do texts[j] = w.s end
           src.lines[#src.lines + 1] = { page = page, no = no, text = table.concat(texts, " "), words = words }
@@ -101,7 +113,14 @@ function M.read(text, name)
       end
     end
   end
-  if text:match("\f%s*$") and page > 1 then page = page - 1 end  -- a form feed ends the last page too
+  -- a form feed ends the last page too: one among the spaces that end the text (found from the
+  -- end, where the pattern '\f%s*$' tried every form feed against all the spaces after it)
+  local e = #text
+  while e > 0 do
+    local c = text:byte(e)
+    if c == 32 or (c >= 9 and c <= 13) then e = e - 1 else break end
+  end
+  if text:find("\f", e + 1, true) and page > 1 then page = page - 1 end
   src.pages = page
   return src
 end

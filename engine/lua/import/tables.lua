@@ -15,10 +15,32 @@ local M = {}
 
 local fail = source.fail
 
+-- The last character of every suffix of a template's kinds (a title must end with one), made
+-- once a template: a line ending otherwise is passed by without trying each kind.
+local endings = setmetatable({}, { __mode = "k" })
+local function endings_of(template)
+  local set = endings[template]
+  if not set then
+    set = {}
+    for _, k in ipairs(template.kinds) do
+      local last = utf8.offset(k.suffix, -1)
+      if not last then set = false break end  -- a suffix that is not UTF-8: no shortcut
+      set[k.suffix:sub(last)] = true
+    end
+    endings[template] = set
+  end
+  return set
+end
+
 -- The kind of a template a title's flat text names, or nil. Titles are short and print no amounts.
 local function kind_of(template, flat)
   if #flat > 180 or flat:find("%d,%d%d%d") or flat:find("%d%.%d%d") then return nil end
   flat = flat:gsub("%(续%)$", ""):gsub("续表$", "")
+  local ends = endings_of(template)
+  if ends then
+    local last = utf8.offset(flat, -1)
+    if not (last and ends[flat:sub(last)]) then return nil end
+  end
   local best, score
   for _, k in ipairs(template.kinds) do
     if flat:sub(-#k.suffix) == k.suffix then
@@ -32,16 +54,14 @@ local function kind_of(template, flat)
   return best
 end
 
--- A line that shows a table begins here: its unit, or who issued it.
-local function is_head(line)
+-- A line that shows a table begins here: its unit, or who issued it. 'flat' is its flat text.
+local function is_head(line, flat)
   if lex.unit(line.text) then return true end
-  local flat = lex.flat(line.text)
   return flat:find("^编制部门:") or flat:find("^编制单位:") or flat:find("^部门:") or flat:find("^预算单位:")
 end
 
--- Whether a line is a heading of the prose after the tables.
-local function is_prose_head(template, line)
-  local flat = lex.flat(line.text)
+-- Whether a line is a heading of the prose after the tables, by its flat text.
+local function is_prose_head(template, flat)
   if #flat > 90 or flat:find("%d,%d%d%d") then return false end
   for _, h in ipairs(template.prose) do
     if flat:find(h, 1, true) then return true end
@@ -50,16 +70,17 @@ local function is_prose_head(template, line)
 end
 
 -- The title candidates of a template: {at = index of the first line, stop = index of its last, kind, title}.
-local function candidates(src, template)
+-- flat_at(i) is the flat text of line i.
+local function candidates(src, template, flat_at)
   local out = {}
   local lines = src.lines
   local i = 1
   while i <= #lines do
-    local flat = lex.flat(lines[i].text)
+    local flat = flat_at(i)
     local k = kind_of(template, flat)
     local stop = i
-    if not k and lines[i + 1] and #lex.flat(lines[i + 1].text) <= 12 then  -- a title wrapped onto a short line
-      k = kind_of(template, flat .. lex.flat(lines[i + 1].text))
+    if not k and lines[i + 1] and #flat_at(i + 1) <= 12 then  -- a title wrapped onto a short line
+      k = kind_of(template, flat .. flat_at(i + 1))
       if k then stop = i + 1 end
     end
     if k then
@@ -75,12 +96,12 @@ local function candidates(src, template)
 end
 
 -- The candidates that start a table: a head line follows within the next lines, before another title.
-local function starts(src, cands)
+local function starts(src, cands, flat_at)
   local out = {}
   for n, c in ipairs(cands) do
     local limit = cands[n + 1] and cands[n + 1].at - 1 or #src.lines
     for j = c.stop + 1, math.min(c.stop + 4, limit) do
-      if is_head(src.lines[j]) then out[#out + 1] = c break end
+      if is_head(src.lines[j], flat_at(j)) then out[#out + 1] = c break end
     end
   end
   return out
@@ -97,9 +118,19 @@ end
 
 -- Finds the template and the tables of a source: {template = ..., tables = {{kind, title, lines, head}, ...}}.
 function M.find(src, templates)
+  -- each line's flat text, made once for every template and pass that reads it
+  local flats = {}
+  local function flat_at(i)
+    local f = flats[i]
+    if not f then
+      f = lex.flat(src.lines[i].text)
+      flats[i] = f
+    end
+    return f
+  end
   local best, best_starts, best_n
   for _, template in ipairs(templates) do
-    local st = starts(src, candidates(src, template))
+    local st = starts(src, candidates(src, template, flat_at), flat_at)
     local kinds = {}
     for _, s in ipairs(st) do kinds[s.kind.key] = true end
     local n = 0
@@ -126,7 +157,7 @@ function M.find(src, templates)
     local t = { kind = s.kind, title = clean_title(s.title), title_line = src.lines[s.at], lines = {} }
     for j = s.stop + 1, limit do
       local l = src.lines[j]
-      if is_prose_head(best, l) and #t.lines > 0 then break end
+      if is_prose_head(best, flat_at(j)) and #t.lines > 0 then break end
       if not lex.page_number(l.text) then t.lines[#t.lines + 1] = l end
     end
     tables[#tables + 1] = t

@@ -115,7 +115,7 @@ local function align(lines, numeric)
   for i, cells in ipairs(lines) do
     local parts = {}
     for c = 1, #widths do parts[c] = pad(cells[c] or "", widths[c], numeric[c]) end
-    out[i] = (table.concat(parts, "  "):gsub("%s+$", ""))
+    out[i] = table.concat(parts, "  "):match("^(.*%S)") or ""
   end
   return out
 end

@@ -1,4 +1,4 @@
--- expect: 6 rule "永不结束" failed: the rules ran past 100000000 Lua instructions (a rule that never ends?)
+-- expect: 6 rule "永不结束" failed: the rule ran past its limit of 100000000 steps (Lua instructions)
 -- a rule of the model's own that never ends: 'budget check' stops it, as the loader stops a model that runs too long
 dimension "功能分类" {
   {"201", "一般公共服务支出"},

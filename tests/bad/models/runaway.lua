@@ -1,2 +1,2 @@
--- expect: 2 the model runs too long (more than 50000000 instructions)
+-- expect: 2 the model ran past its limit of 50000000 steps (Lua instructions)
 while true do end

@@ -1,4 +1,4 @@
--- expect: 5 the model cannot change once a scenario is made from it
+-- expect: 5 the model is read-only once loaded: changes go in a scenario (model:scenario(name))
 -- changing the base's cells while a scenario reads them (its overlay holds pages of them)
 local s = model:scenario("x")
 s:cut("科学技术支出", "5%")
