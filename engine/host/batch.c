@@ -56,7 +56,7 @@ static void *run_worker(void *arg) {
                         b->spec.format, b->spec.point_limits};
   budget_status rc = script_new(b->A, b->spec.mem_limit, b->spec.open, &s);
   if (rc == BUDGET_OK) {
-    script_set_interrupt(s, b->spec.interrupted);  /* a point that never ends still stops on SIGINT */
+    script_set_stop(s, &b->stop);  /* a point that never ends still stops: batch_next sets it on SIGINT */
     rc = worker_init(s, &setup);
   }
   if (rc) {

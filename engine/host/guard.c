@@ -159,6 +159,7 @@ static _Noreturn void die(lua_State *L, guard *g, const owner *o, const char *wh
 static void check(lua_State *L, guard *g) {
   char why[256];
   volatile sig_atomic_t *interrupt;
+  const atomic_int *stop;
   const frame *f = &g->f;
   if (g->killed) die(L, g, NULL, NULL);
   if (g->steps > f->step_cap) {
@@ -172,7 +173,9 @@ static void check(lua_State *L, guard *g) {
     die(L, g, &f->seconds, why);
   }
   interrupt = script_interrupt_flag(L);
-  if (interrupt != NULL && *interrupt) die(L, g, &f->steps, "interrupted");
+  stop = script_stop_flag(L);
+  if ((interrupt != NULL && *interrupt) || (stop != NULL && atomic_load_explicit(stop, memory_order_relaxed)))
+    die(L, g, &f->steps, "interrupted");
 }
 
 static void hook(lua_State *L, lua_Debug *ar) {

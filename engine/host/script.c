@@ -44,6 +44,7 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 
 const char script_alloc_key = 'a';
 const char script_interrupt_key = 'i';
+const char script_stop_key = 's';
 
 const mem_allocator *script_allocator(lua_State *L) {
   const mem_allocator *A;
@@ -78,6 +79,8 @@ static int open_libs(lua_State *L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &script_alloc_key);
   lua_pushboolean(L, 0);  /* the interrupt flag's slot, made now so that setting it later allocates nothing */
   lua_rawsetp(L, LUA_REGISTRYINDEX, &script_interrupt_key);
+  lua_pushboolean(L, 0);  /* the stop flag's slot, likewise */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &script_stop_key);
   luaL_openlibs(L);
   luaL_requiref(L, "budget", s->open, 1);
   return 0;
@@ -190,6 +193,19 @@ void script_set_interrupt(script *s, volatile sig_atomic_t *flag) {
      value and allocates nothing, and a light userdata is no object to collect */
   lua_pushlightuserdata(s->L, (void *)(size_t)flag);  /* the binding only reads it */
   lua_rawsetp(s->L, LUA_REGISTRYINDEX, &script_interrupt_key);
+}
+
+void script_set_stop(script *s, const atomic_int *stop) {
+  lua_pushlightuserdata(s->L, (void *)(size_t)stop);  /* cast: only read */
+  lua_rawsetp(s->L, LUA_REGISTRYINDEX, &script_stop_key);
+}
+
+const atomic_int *script_stop_flag(lua_State *L) {
+  const atomic_int *stop;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &script_stop_key);
+  stop = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return stop;
 }
 
 volatile sig_atomic_t *script_interrupt_flag(lua_State *L) {

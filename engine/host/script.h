@@ -10,6 +10,7 @@
 #define HOST_SCRIPT_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "core/mem.h"
@@ -58,6 +59,14 @@ budget_status script_eval(script *s, const char *name, const char *code, size_t 
 ** this replaces a value and allocates nothing. */
 void script_set_interrupt(script *s, volatile sig_atomic_t *flag);
 
+/* Keeps a pointer to an atomic flag another thread sets to stop what runs in s (a batch's, for its
+** workers: a signal handler's sig_atomic_t may not be read across threads); NULL to forget it. Borrowed:
+** it must outlive s or be forgotten. Allocates nothing, like script_set_interrupt. */
+void script_set_stop(script *s, const atomic_int *stop);
+
+/* The flag of script_set_stop, or NULL. [-0, +0, -] */
+const atomic_int *script_stop_flag(lua_State *L);
+
 /* The state, borrowed and owned by s: for the C API's calls inside script_pcall. */
 lua_State *script_state(script *s);
 
@@ -74,6 +83,7 @@ void script_set_errmsg(script *s, const char *msg);
 */
 extern const char script_alloc_key;
 extern const char script_interrupt_key;
+extern const char script_stop_key;
 
 /* The allocator under script_alloc_key, or the C library's for a state without one
 ** (the Lua module in a stock lua5.4). [-0, +0, -] */
