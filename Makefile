@@ -280,7 +280,7 @@ bench-explain: deps
 
 # 'budget import' (bench/import.lua): every PDF of BUDGET_DOCS (../shared/data/docs) whole process
 # with its pages, against the target of a 30-page PDF under 0.5 s; the time against a document's
-# rows at 1, 2, 4, 8 and 16 times them (bench/import_synth.lua); the read and find-tables stages
+# rows at 1, 2, 4, 8 and 16 times them (bench/import-scaling.lua gen distinct); the read and find-tables stages
 # on 1, 10 and 100 copies. Prints figures, never fails on a time (BENCH_IMPORT_REPS: runs a figure).
 BUDGET_DOCS ?= ../shared/data/docs
 .PHONY: bench-import

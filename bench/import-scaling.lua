@@ -193,7 +193,7 @@ local function numeral(n)
 end
 
 -- 'distinct' (and 'misprint'): every 项 row of the function tables as K rows, as bench/
--- import_synth.lua makes them, for text with empty cells dropped too.
+-- 'make bench-import' makes its bigger documents with this mode, for text with empty cells dropped too.
 local function gen_distinct(lines, k, misprint)
   local info = classify(lines)
   local used, order, zeros = {}, {}, false
@@ -265,7 +265,12 @@ local function gen_distinct(lines, k, misprint)
       for n, c in ipairs(e.codes) do out[#out + 1] = render(r, c, r.name .. "分项" .. numeral(n), share) end
     end
   end
-  return out
+  local xiang = 0  -- the 项 rows written: each one read, and its K - 1 new ones
+  for i in ipairs(lines) do
+    local r = info[i] and info[i].row
+    if r and r.entry then xiang = xiang + k end
+  end
+  return out, nil, xiang
 end
 
 -- 'repeats': every 项 row of the function tables printed 16·K times, the copies with each figure
@@ -291,15 +296,15 @@ end
 -- The text of document 'text' made K times as large in 'mode', or nil and a message.
 local function generate(mode, text, k)
   local lines = split_lines(text)
-  local out, err
+  local out, err, xiang
   if mode == "same" then out = gen_same(lines, k)
-  elseif mode == "distinct" then out, err = gen_distinct(lines, k, false)
-  elseif mode == "misprint" then out, err = gen_distinct(lines, k, true)
+  elseif mode == "distinct" then out, err, xiang = gen_distinct(lines, k, false)
+  elseif mode == "misprint" then out, err, xiang = gen_distinct(lines, k, true)
   elseif mode == "headers" then out = gen_headers(lines, k)
   elseif mode == "repeats" then out = gen_repeats(lines, k)
   else return nil, "no mode " .. tostring(mode) .. " (same, repeats, distinct, misprint, headers)" end
   if not out then return nil, err end
-  return table.concat(out, "\n") .. (text:sub(-1) == "\n" and "\n" or "")
+  return table.concat(out, "\n") .. (text:sub(-1) == "\n" and "\n" or ""), nil, xiang
 end
 
 -- How many coded rows a text prints (a line that starts with a code and ends with figures).
@@ -331,10 +336,10 @@ if arg[1] == "gen" then
     os.exit(2)
   end
   local text = assert(slurp(inpath))
-  local out, err = generate(mode, text, k)
+  local out, err, xiang = generate(mode, text, k)
   if not out then io.stderr:write(inpath, ": ", err, "\n") os.exit(1) end
   spit(outpath, out)
-  print(string.format("%d rows, %d bytes", count_rows(out), #out))
+  print(string.format("%d rows, %d bytes", count_rows(out), #out) .. (xiang and string.format(", %d 项 rows", xiang) or ""))
   os.exit(0)
 end
 

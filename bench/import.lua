@@ -5,7 +5,7 @@
 --      for 30 pages at its rate, and pdftotext -tsv alone; then the target, a 30-page PDF
 --      under 0.5 s, and whether the PDFs of 30 pages or more meet it;
 --   2. time against size: a real '.layout.txt' with each 项 row of its 功能分类 tables made
---      1, 2, 4, 8 and 16 rows (bench/import_synth.lua; every row, 款, 类 and 合计 still adds
+--      1, 2, 4, 8 and 16 rows (bench/import-scaling.lua gen distinct; every row, 款, 类 and 合计 still adds
 --      up), each imported whole process and in process (budget.import's import of the bytes,
 --      no process start), with the time per row, the time per row added since the size before
 --      and the growth, and whether it is linear;
@@ -153,7 +153,7 @@ local function count_rows(bytes, name)
   for _, t in ipairs(doc.tables) do n = n + (t.rows and #t.rows or 0) end
   return n, #doc.src.lines
 end
-say(string.format("Time against size: `%s` with each 项 row of its 功能分类 tables made K rows (bench/import_synth.lua; "
+say(string.format("Time against size: `%s` with each 项 row of its 功能分类 tables made K rows (bench/import-scaling.lua gen distinct; "
   .. "K-1 new 项 under the same 款, every row, 款, 类 and 合计 still adding up). Rows are the coded rows of all its "
   .. "tables as the importer reads them. Whole process is `budget import DOC.layout.txt -o MODEL` (best and median of "
   .. "%d runs; the time per row, per row added and the growth are of the best, the least disturbed by the machine); "
@@ -168,9 +168,9 @@ for ks in scales:gmatch("%d+") do
   local k = tonumber(ks)
   local path = string.format("%s/x%d.layout.txt", dir, k)
   io.stderr:write(string.format("bench-import: %s ×%d\n", synth_doc, k))
-  local counts, _, gm = run({ "lua5.4", "bench/import_synth.lua", docs .. "/" .. synth_doc, ks, path })
-  if not counts then die("bench/import_synth.lua: " .. tostring(gm)) end
-  local xiang = tonumber(counts:match("%d+ (%d+)"))
+  local counts, _, gm = run({ "lua5.4", "bench/import-scaling.lua", "gen", "distinct", ks, docs .. "/" .. synth_doc, path })
+  if not counts then die("bench/import-scaling.lua gen distinct: " .. tostring(gm)) end
+  local xiang = tonumber(counts:match("(%d+) 项 rows"))
   local _, status, msg = run({ bin, "import", path, "-o", model })
   if status or msg then
     failed = string.format("×%d: `budget import %s` %s", k, path, msg)

@@ -82,6 +82,14 @@ static int l_setmetatable(lua_State *L) {
   return 1;
 }
 
+/* Calls upvalue 'up' with everything on the stack as its arguments; its results are the stack. [-n, +r, e] */
+static int call_upvalue(lua_State *L, int up, int nresults) {
+  lua_pushvalue(L, lua_upvalueindex(up));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, nresults);
+  return lua_gettop(L);
+}
+
 /* string.rep, charged for its repetitions and checked against the memory it will take before it starts. */
 static int l_rep(lua_State *L) {
   size_t l, lsep, total;
@@ -96,10 +104,7 @@ static int l_rep(lua_State *L) {
   total = (size_t)n * (l + lsep);
   guard_reserve(L, total);
   guard_charge(L, (size_t)n / 16 + total / 64);  /* a step is about the work of a Lua instruction */
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
+  return call_upvalue(L, 1, 1);
 }
 
 /* table.move, charged one unit an element before Lua's own does the moving. */
@@ -109,10 +114,7 @@ static int l_move(lua_State *L) {
     lua_Unsigned n = (lua_Unsigned)e - (lua_Unsigned)f + 1u;
     guard_charge(L, n > SIZE_MAX / 2 ? SIZE_MAX / 2 : (size_t)n);
   }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+  return call_upvalue(L, 1, LUA_MULTRET);
 }
 
 /* The length of the table at 1 as table.insert and table.remove take it (its __len once). */
@@ -160,17 +162,10 @@ static int l_remove(lua_State *L) {
 ** the arguments, upvalue 1 runs on them, upvalue 3 shields the results. A C frame, so that the engine's
 ** error levels and step lines still find the script's own frame above it. [-?, +?, e] */
 static int call_shielded(lua_State *L) {
-  int i;
-  for (i = 2; i >= 1; i--) {  /* unwrap(...), then f(...) */
-    lua_pushvalue(L, lua_upvalueindex(i));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  }
+  call_upvalue(L, 2, LUA_MULTRET);  /* unwrap(...) */
+  call_upvalue(L, 1, LUA_MULTRET);  /* f(...) */
   luaL_checkstack(L, 2, "shielded results");
-  lua_pushvalue(L, lua_upvalueindex(3));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+  return call_upvalue(L, 3, LUA_MULTRET);  /* wrap(...) */
 }
 
 /* budget.shield_caller(f, unwrap, wrap) → the C function a script calls for f. [-0, +1, m] */

@@ -288,11 +288,6 @@ local function cmd_run(args)
   return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE
 end
 
--- The environment of a scenario script, for the batch workers.
-local function script_env(out)
-  return require("budget.sandbox").env(out or {}, nil, nil)
-end
-
 -- budget import DOCUMENT [-o MODEL]: the model on stdout, or written whole to MODEL.
 local function cmd_import(args)
   local pos, opts = parse(args, { output = true, ["max-seconds"] = true, ["max-memory"] = true })
@@ -318,8 +313,6 @@ local function cmd_import(args)
   end
   return EXIT_DONE
 end
-
-M.script_env = script_env
 
 CLI = { bad = bad, parse = parse, load_model = load_model, emit = emit, limits = limits_of }
 

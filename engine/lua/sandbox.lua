@@ -22,26 +22,15 @@ for _, k in ipairs { "ipairs", "pairs", "next", "select", "type", "tostring", "t
 end
 SAFE.pcall, SAFE.xpcall, SAFE.setmetatable = C.guard_pcall, C.guard_xpcall, C.guard_setmetatable
 
--- The libraries a script may use. Each environment gets its own copy of one the first time its
--- script names it, so that a script that changes string.format changes only its own. In the
--- engine's own states the string and table functions are bounded already (engine/bind/linit.c);
--- in a stock interpreter that loaded the module, the copies are bounded here.
-local LIBS = { string = string, table = table, math = math, utf8 = utf8 }
-local bounded = string.dump == nil
-local function library(name)
-  local c = {}
-  for k, v in pairs(LIBS[name]) do c[k] = v end
-  if name == "string" then c.dump = nil end
-  if not bounded and (name == "string" or name == "table") then
-    C.bound_libraries(name == "string" and c or {}, name == "table" and c or {})
-  end
-  return c
-end
+-- The libraries a script may use. Each environment gets its own copy of one (loader.library:
+-- bounded, no string.dump) the first time its script names it, so that a script that changes
+-- string.format changes only its own.
+local LIBS = { string = true, table = true, math = true, utf8 = true }
 
-M.SAFE_MT = {
+local SAFE_MT = {
   __index = function(env, k)
     if LIBS[k] then
-      local c = library(k)
+      local c = loader.library(k)
       rawset(env, k, c)
       return c
     end
@@ -74,14 +63,10 @@ function M.dirs(allow)
   return dirs
 end
 
--- The 'budget' a sandboxed script sees: SCRIPT_API, and load confined to 'allow'.
-function M.budget_for(allow, ctx)
-  return M.budget_in(M.dirs(allow), ctx)
-end
-
--- The same over directories already resolved (M.dirs), its models bound to the run context
--- 'ctx' when there is one (else they belong to no run). A table of its own, with no metatable
--- a script could follow back to the module.
+-- The 'budget' a sandboxed script sees: SCRIPT_API, and load confined to 'dirs' (resolved, M.dirs),
+-- its models bound to the run context 'ctx' when there is one (else they belong to no run) and
+-- seen through 'shield' (a new set when nil). A table of its own, with no metatable a script
+-- could follow back to the module.
 function M.budget_in(dirs, ctx, shield)
   shield = shield or shields.new()
   local function bound(m) return shield(ctx and ctx:bind(m) or m) end
@@ -115,7 +100,7 @@ end
 -- are that run's views, so that the scenarios made from them are the run's.
 function M.env(out, extra, opts)
   local trusted = opts and opts.trusted
-  local env = setmetatable({}, trusted and { __index = _G } or M.SAFE_MT)
+  local env = setmetatable({}, trusted and { __index = _G } or SAFE_MT)
   env.print = function(...)
     local parts = {}
     for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
