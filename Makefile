@@ -251,9 +251,10 @@ deps-bench:
 
 # What 'make check' needs beyond the build: cmocka for the C tests, clang and its sanitizer and
 # libFuzzer runtimes, valgrind (make memcheck), Debian's Chromium and its driver, Python's
-# Selenium and Pillow to drive it and read its screenshots, a CJK font for the pages.
+# Selenium and Pillow to drive it and read its screenshots, a CJK font for the pages, GNU
+# parallel for the sharding example (tests/lua/test_shards.lua).
 CHECK_PACKAGES = libcmocka-dev clang libclang-rt-dev valgrind \
-                 chromium chromium-driver python3-selenium python3-pil fonts-wqy-microhei time
+                 chromium chromium-driver python3-selenium python3-pil fonts-wqy-microhei time parallel
 
 deps-check:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(CHECK_PACKAGES)"
