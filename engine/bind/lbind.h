@@ -96,7 +96,19 @@ void lbind_pushnegatives(lua_State *L, const facts *f, const scenario *s, size_t
 ** part-written: the dimensions before the bad one are filled. [-0, +0, v] */
 void lbind_checkkey(lua_State *L, const facts *f, int idx, hier_id *key, bool allow_none);
 
-/* Registers budget.batch_start (batch runs on worker threads) into the table on top. [-0, +0, m] */
+/* The checks of a budget.plan (rules compiled, engine/core/scenario.h) at idx, with their base totals for
+** 'base': borrowed while the plan lives. Raises if idx is not a plan. [-0, +0, v] */
+typedef struct lbind_checks {
+  const scenario_check *checks;
+  size_t n;
+  const scenario_term *terms;
+  size_t nterms;
+  const money *base_totals;
+} lbind_checks;
+void lbind_checkplan(lua_State *L, int idx, const model *base, lbind_checks *out);
+
+/* Registers budget.batch_start (batch runs on worker threads) and budget.batch_plan into the table on
+** top. [-0, +0, m] */
 void lbind_open_batch(lua_State *L);
 
 /* Registers budget.clock, budget.cores and budget.isatty into the table on top (engine/bind/lsys.c). [-0, +0, m] */

@@ -363,17 +363,32 @@ static int l_plan(lua_State *L) {
   return 1;
 }
 
+/* The plan at idx with its terms' base totals computed for 'base' (once: a plan serves one model). */
+static plan *plan_for(lua_State *L, int idx, const model *base) {
+  plan *p = luaL_checkudata(L, idx, PLAN_MT);
+  if (p->base != base) {
+    budget_status rc = scenario_base_totals(base, p->terms, p->nterms, p->base_totals);
+    if (rc) lbind_fail(L, "check", rc);
+    p->base = base;
+  }
+  return p;
+}
+
+void lbind_checkplan(lua_State *L, int idx, const model *base, lbind_checks *out) {
+  plan *p = plan_for(L, idx, base);
+  out->checks = p->checks;
+  out->n = p->n;
+  out->terms = p->terms;
+  out->nterms = p->nterms;
+  out->base_totals = p->base_totals;
+}
+
 /* overlay:failing(plan) → {[index] = true for each check that does not hold} [-0, +1, e] */
 static int l_ov_failing(lua_State *L) {
   scenario *s = checkoverlay(L);
-  plan *p = luaL_checkudata(L, 2, PLAN_MT);
+  plan *p = plan_for(L, 2, scenario_base(s));
   size_t i;
   budget_status rc;
-  if (p->base != scenario_base(s)) {
-    rc = scenario_base_totals(scenario_base(s), p->terms, p->nterms, p->base_totals);
-    if (rc) return lbind_fail(L, "check", rc);
-    p->base = scenario_base(s);
-  }
   rc = scenario_check_all(s, p->checks, p->n, p->terms, p->nterms, p->base_totals, p->failed);
   if (rc) return lbind_fail(L, "check", rc);
   lua_newtable(L);

@@ -19,6 +19,7 @@
 
 typedef struct overlay {
   money **pages;    /* NULL until the set first changes; then a page per PAGE_CELLS cells, NULL where the base's hold */
+  money **spare;    /* pages a reset took back, kept for the next change to reuse (scenario_reset); or NULL */
   size_t npages;
   uint8_t *held;    /* NULL until the first hold: a bit per cell */
 } overlay;
@@ -91,9 +92,13 @@ static void free_pages(scenario *s, size_t set) {
   overlay *o = &s->sets[set];
   size_t k;
   if (o->pages == NULL) return;
-  for (k = 0; k < o->npages; k++) mem_free(s->A, o->pages[k], page_len(s, set, k), sizeof(money));
+  for (k = 0; k < o->npages; k++) {
+    mem_free(s->A, o->pages[k], page_len(s, set, k), sizeof(money));
+    if (o->spare) mem_free(s->A, o->spare[k], page_len(s, set, k), sizeof(money));
+  }
   mem_free(s->A, o->pages, o->npages, sizeof *o->pages);
-  o->pages = NULL;
+  mem_free(s->A, o->spare, o->npages, sizeof *o->spare);
+  o->pages = o->spare = NULL;
 }
 
 /* A copy of the set's pages of src into dst (which has none). */
@@ -125,6 +130,29 @@ void scenario_free(scenario *s) {
     mem_free(s->A, s->sets[i].held, held_bytes(s, i), 1);
   }
   mem_free(s->A, s, scenario_bytes(s->nsets), 1);
+}
+
+void scenario_reset(scenario *s) {
+  size_t i, k;
+  for (i = 0; i < s->nsets; i++) {
+    overlay *o = &s->sets[i];
+    if (o->held) memset(o->held, 0, held_bytes(s, i));
+    if (o->pages == NULL) continue;
+    if (o->spare == NULL && mem_zarray(s->A, o->npages, sizeof *o->spare, (void **)&o->spare) != BUDGET_OK) {
+      free_pages(s, i);  /* no room to keep the pages: the next change allocates them again */
+      continue;
+    }
+    for (k = 0; k < o->npages; k++) {
+      if (o->pages[k] == NULL) continue;
+      if (o->spare[k]) mem_free(s->A, o->spare[k], page_len(s, i, k), sizeof(money));
+      o->spare[k] = o->pages[k];
+      o->pages[k] = NULL;
+    }
+  }
+  s->nundo = s->njournal = s->nmarks = s->rounded = 0;
+  s->inexact = s->no_carry = false;
+  s->failed_link = SIZE_MAX;
+  s->failed_side = 0;
 }
 
 budget_status scenario_copy(const scenario *s, scenario **out) {
@@ -304,7 +332,12 @@ static budget_status own_cells(scenario *s, size_t set, const size_t *cells, siz
     size_t k = cells[i] >> PAGE_SHIFT, len;
     if (o->pages[k]) continue;
     len = page_len(s, set, k);
-    if ((rc = mem_array(s->A, len, sizeof(money), (void **)&o->pages[k])) != BUDGET_OK) return rc;
+    if (o->spare && o->spare[k]) {  /* a page a reset took back: no allocation */
+      o->pages[k] = o->spare[k];
+      o->spare[k] = NULL;
+    } else if ((rc = mem_array(s->A, len, sizeof(money), (void **)&o->pages[k])) != BUDGET_OK) {
+      return rc;
+    }
     memcpy(o->pages[k], base + k * PAGE_CELLS, len * sizeof(money));
   }
   return BUDGET_OK;

@@ -48,6 +48,13 @@ budget_status scenario_new(const mem_allocator *A, const model *base, scenario *
 */
 budget_status scenario_copy(const scenario *s, scenario **out);
 
+/*
+** Makes s as scenario_new made it (no changes, no holds, an empty journal, carrying), keeping
+** its journaling and the memory it had: the pages it copied are kept for its next changes, so a
+** batch worker runs point after point on one overlay without allocating them again. Never fails.
+*/
+void scenario_reset(scenario *s);
+
 /* Frees s; NULL is a no-op. The base is not touched. */
 void scenario_free(scenario *s);
 

@@ -53,26 +53,8 @@ function M.parse_param(spec)
   return name, values
 end
 
--- Every combination of the parameters' values, the first parameter varying slowest.
-function M.points(names, lists)
-  local total = 1
-  for _, l in ipairs(lists) do
-    total = total * #l
-    if total > MAX_POINTS then error(string.format("more than %d points", MAX_POINTS), 0) end
-  end
-  local out = {}
-  for i = 0, total - 1 do
-    local point, rest = {}, i
-    for k = #lists, 1, -1 do
-      local l = lists[k]
-      point[k] = l[rest % #l + 1]
-      rest = rest // #l
-    end
-    out[#out + 1] = point
-  end
-  if #names == 0 then out = { {} } end
-  return out
-end
+-- Every combination of the parameters' values is a point, the first parameter varying slowest: the
+-- points are numbered and expanded in C (engine/host/batch.h), never held as a list.
 
 -- The K-th of N contiguous slices of n points: first index (0-based) and count.
 function M.shard(n, k, parts)
@@ -162,23 +144,6 @@ local function format_rows(format, point, names, params, emitted)
   return table.concat(lines, eol) .. eol, header or ""
 end
 
--- A failed point's row: its parameters and the error, under the header of the rows before it.
-local function error_row(format, point, names, params, message, header)
-  message = message:gsub("[\r\n]+", " ")
-  if format == "jsonl" then
-    local obj = { point = point, error = message }
-    for _, n in ipairs(names) do obj[n] = params[n] end
-    return C.json(obj) .. "\n"
-  end
-  local cols = 0
-  for _ in (header .. ","):gmatch("([^,]*),") do cols = cols + 1 end
-  local f = { tostring(point) }
-  for _, n in ipairs(names) do f[#f + 1] = csv_field(params[n]) end
-  while #f < cols - 1 do f[#f + 1] = "" end
-  f[#f + 1] = csv_field(message)
-  return table.concat(f, ",") .. "\r\n"
-end
-
 -- }==================================================================
 
 -- {==================================================================
@@ -191,7 +156,7 @@ end
 -- runs sandboxed under 'limits' (max_steps, max_seconds, max_memory; 0: the default), in an
 -- environment of its own: what one point does to its globals, its libraries or its model is
 -- never seen by the next.
-function M.worker(script_path, model_path, core_ptr, names, format, limits)
+function M.worker(script_path, model_path, core_ptr, names, lists, format, limits)
   local loader = require "budget.loader"
   local run = require "budget.run"
   local sandbox = require "budget.sandbox"
@@ -205,6 +170,8 @@ function M.worker(script_path, model_path, core_ptr, names, format, limits)
   for _, k in ipairs { "max_steps", "max_seconds", "max_memory" } do
     if limits and limits[k] and limits[k] > 0 then opts[k] = limits[k] end
   end
+  local plan = os.getenv("BUDGET_NO_PLAN") == nil  -- the script as it is, for a test that compares the two
+    and require("budget.plan").compile(src, base, names, lists, format, csv_header) or nil
   return function(point, ...)
     local params = {}
     for i, n in ipairs(names) do params[n] = select(i, ...) end
@@ -231,7 +198,7 @@ function M.worker(script_path, model_path, core_ptr, names, format, limits)
       for _, v in ipairs(e.violations) do if v.severity == "error" then flags = 2 end end
     end
     return rows, header, flags
-  end
+  end, plan
 end
 
 -- }==================================================================
@@ -287,10 +254,12 @@ function M.command(args, cli)
     seen[name] = true
     names[#names + 1], lists[#lists + 1] = name, values
   end
-  local ok, points = pcall(M.points, names, lists)
-  if not ok then return bad("batch: %s", points) end
-  local first, count = M.shard(#points, k, n)
-  local slice = table.move(points, first + 1, first + count, 1, {})
+  local total = 1
+  for _, l in ipairs(lists) do
+    total = total * #l
+    if total > MAX_POINTS then return bad("batch: more than %d points", MAX_POINTS) end
+  end
+  local first, count = M.shard(total, k, n)
   local f = io.open(pos[1], "rb")
   if not f then return bad("%s: cannot read the script", pos[1]) end
   local src = f:read("a")
@@ -309,49 +278,27 @@ function M.command(args, cli)
   local function write(s)
     if page then rows_text[#rows_text + 1] = s elseif writer then writer:write(s) else io.write(s) end
   end
-  local h = C.batch_start { script = pos[1], model = opts.model, core = base.core, names = names, points = slice,
-                            first = first, jobs = jobs, format = format,
+  local h = C.batch_start { script = pos[1], model = opts.model, core = base.core, names = names, lists = lists,
+                            first = first, count = count, jobs = jobs, format = format,
                             mem_limit = point_memory + WORKER_MEMORY, max_steps = limits.max_steps,
                             max_seconds = limits.max_seconds, max_memory = limits.max_memory }
   local show = C.isatty(2)
   local started, shown = C.clock(), 0
-  local header, failed, errors, written = nil, 0, 0, 0
   local ok_run, run_err = pcall(function()
-    while true do
-      local point, rows, head, flags = h:next()
-      if not point then break end
-      local function params_of()  -- the point's parameters by name, for its error row
-        local p, values = {}, slice[point - first + 1] or {}
-        for j, nm in ipairs(names) do p[nm] = values[j] end
-        return p
-      end
-      if flags & 1 ~= 0 then
-        failed = failed + 1
-        write(error_row(format, point, names, params_of(), rows, header or ""))
-      else
-        if flags & 2 ~= 0 then errors = errors + 1 end
-        if format == "csv" and head ~= "" then
-          if header == nil then
-            header = head
-            if k == 1 and not page then write(head .. "\r\n") end  -- the header once, at the head of the first shard
-          elseif head ~= header then
-            failed = failed + 1
-            rows = error_row(format, point, names, params_of(), "the rows' columns differ from the first point's: " .. head,
-              header)
-          end
-        end
-        write(rows)
-      end
-      written = written + 1
+    while true do  -- the rows come in order, many points a call, written as they come
+      local text = h:take(k == 1 and not page)  -- the header once, at the head of the first shard
+      if not text then break end
+      if text ~= "" then write(text) end
       if show and C.clock() - shown > 0.25 then
         shown = C.clock()
-        progress(h:done(), #slice, started)
+        progress(h:done(), count, started)
       end
     end
   end)
+  local written, failed, errors, header = h:tally()
   local interrupted = h:interrupted()
   h:close()
-  if show then progress(written, #slice, started) io.stderr:write("\n") end
+  if show then progress(written, count, started) io.stderr:write("\n") end
   if ok_run and page then
     ok_run, run_err = pcall(function()
       local head = header  -- no point succeeded: the columns every row has
@@ -374,11 +321,11 @@ function M.command(args, cli)
     if not cok then return bad("%s", cerr2) end
   end
   if interrupted then
-    io.stderr:write(string.format("budget: batch interrupted: %d of %d points written, each row whole\n", written, #slice))
+    io.stderr:write(string.format("budget: batch interrupted: %d of %d points written, each row whole\n", written, count))
     return EXIT_INTERRUPTED
   end
   if failed > 0 then
-    io.stderr:write(string.format("budget: %d of %d points failed; their rows say why\n", failed, #slice))
+    io.stderr:write(string.format("budget: %d of %d points failed; their rows say why\n", failed, count))
     return EXIT_BAD
   end
   return errors > 0 and EXIT_VIOLATIONS or EXIT_DONE

@@ -279,6 +279,7 @@ function shapes.nonnegative(name, opts)
   local severity = options(opts)
   return {
     is_rule = true, name = name, severity = severity, kind = "policy",
+    nonnegative = true,  -- a batch plan asks the C core (scenario_any_negative) instead
     check = function(m, report)
       if m.ov and not m.ov:any_negative() then return end  -- the usual case, in one C call
       local base = m.base or m

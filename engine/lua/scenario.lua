@@ -286,6 +286,18 @@ local function plain_rate(op, ref, r, level)
     tostring(r), n, n, n, as_factor), level + 1)
 end
 
+-- The argument an operation's method reads, for a batch plan (engine/lua/plan.lua) to read a
+-- parameter's values once: a scale's factor, a cut's (1 − its rate), an amount for set, add and
+-- transfer. Raises where the method would, with its message.
+function M.argument(op, ref, value)
+  if op == "scale" or op == "cut" then
+    plain_rate(op, ref, value, 1)
+    local r = C.rate(value)
+    return op == "cut" and ONE - r or r
+  end
+  return C.money(value)
+end
+
 -- s:scale(ref, factor): the total of ref times factor ('95%', '2/3', 0.95); returns the move.
 function Scenario:scale(ref, factor, opts)
   plain_rate("scale", ref, factor, 2)
@@ -517,6 +529,11 @@ function hold_sets(s, ref, level)
     if all then out[#out + 1] = { set = set, sel = sel } end
   end
   return out
+end
+
+-- The fact sets and selections a hold of ref applies to, for a batch plan: {{set =, sel =}, ...}.
+function M.hold_targets(s, ref)
+  return hold_sets(s, ref, 1)
 end
 
 local function hold_all(ov, holds, held)

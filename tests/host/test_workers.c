@@ -146,8 +146,22 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* The one parameter's values as a batch takes them: a list whose value number first + i is point i's, so that a
+** batch that starts at 'first' runs the test's points 0 .. NPOINTS − 1 (placed with shifted_values). */
+#define MAX_FIRST 128
+static const char *LIST[MAX_FIRST + NPOINTS];
+static size_t COUNT[1];
+
+static void shifted_values(size_t first) {
+  size_t j;
+  assert_true(first <= MAX_FIRST);
+  for (j = 0; j < first + NPOINTS; j++) LIST[j] = F.values[j < first ? 0 : j - first];
+  COUNT[0] = first + NPOINTS;
+}
+
 static batch_spec spec_of(const char *script_path, size_t jobs, size_t npoints) {
   batch_spec spec;
+  shifted_values(0);
   memset(&spec, 0, sizeof spec);
   spec.script_path = script_path;
   spec.model_path = MODEL;
@@ -155,7 +169,8 @@ static batch_spec spec_of(const char *script_path, size_t jobs, size_t npoints) 
   spec.open = luaopen_budget;
   spec.names = NAMES;
   spec.nnames = 1;
-  spec.values = F.values;
+  spec.values = LIST;
+  spec.counts = COUNT;
   spec.npoints = npoints;
   spec.first = 0;
   spec.format = "csv";
@@ -180,6 +195,7 @@ static char *run_all(size_t jobs, size_t first, size_t *len) {
   char *all = malloc(cap);
   assert_non_null(all);
   spec.first = first;
+  shifted_values(first);
   assert_int_equal(batch_start(mem_default(), &spec, &b), BUDGET_OK);
   assert_non_null(b);
   for (i = 0; i < NPOINTS; i++) {
@@ -377,7 +393,7 @@ static void test_batch_interrupted(void **state) {
 /* The worker protocol on one state: rows and header copied out, flags, a failed point, a second free. */
 static void test_worker_direct(void **state) {
   script *s;
-  worker_setup setup = {F.scenario_path, MODEL, NULL, NAMES, 1, "csv", {0}};
+  worker_setup setup = {F.scenario_path, MODEL, NULL, NAMES, 1, NULL, NULL, "csv", {0}};
   worker_point p;
   const char *values[1];
   char want[512];
@@ -386,42 +402,40 @@ static void test_worker_direct(void **state) {
   assert_int_equal(script_new(mem_default(), 0, luaopen_budget, &s), BUDGET_OK);
   assert_int_equal(worker_init(s, &setup), BUDGET_OK);
   memset(&p, 0, sizeof p);
+  rowbuf_init(&p.text, mem_default());
   p.number = 42;
   values[0] = F.values[4];
   p.values = values;
   p.nvalues = 1;
   assert_int_equal(worker_run(s, &p), BUDGET_OK);
   expected_row(4, 42 - 4, want, sizeof want);
-  assert_non_null(p.rows);
   assert_int_equal(p.rows_len, strlen(want));
-  assert_memory_equal(p.rows, want, p.rows_len);
-  assert_int_equal(p.rows[p.rows_len], '\0');
-  assert_non_null(p.header);
-  assert_string_equal(p.header, F.header);
+  assert_memory_equal(worker_rows(&p), want, p.rows_len);
   assert_int_equal(p.header_len, strlen(F.header));
+  assert_memory_equal(worker_header(&p), F.header, p.header_len);
   assert_int_equal(p.flags, F.expected_flags[4]);
-  /* the copies are the caller's: they outlive the next run on the state */
+  /* the text is the caller's: it outlives the next run on the state */
   {
     worker_point q;
     memset(&q, 0, sizeof q);
+    rowbuf_init(&q.text, mem_default());
     q.number = 0;
     values[0] = F.values[0];
     q.values = values;
     q.nvalues = 1;
     assert_int_equal(worker_run(s, &q), BUDGET_OK);
     assert_int_equal(q.rows_len, strlen(F.expected[0]));
-    assert_memory_equal(q.rows, F.expected[0], q.rows_len);
-    assert_memory_equal(p.rows, want, p.rows_len);
-    worker_point_free(mem_default(), &q);
+    assert_memory_equal(worker_rows(&q), F.expected[0], q.rows_len);
+    assert_memory_equal(worker_rows(&p), want, p.rows_len);
+    worker_point_free(&q);
   }
-  worker_point_free(mem_default(), &p);
-  assert_null(p.rows);
-  assert_null(p.header);
+  worker_point_free(&p);
+  assert_null(p.text.p);
   assert_int_equal(p.rows_len, 0);
   assert_int_equal(p.header_len, 0);
   assert_int_equal(p.number, 42);  /* the inputs are not touched */
   assert_ptr_equal(p.values, values);
-  worker_point_free(mem_default(), &p);  /* a second call is a no-op */
+  worker_point_free(&p);  /* a second call is a no-op */
   script_free(s);
 
   /* the failing script: the raising point is flagged and its row says why */
@@ -429,14 +443,14 @@ static void test_worker_direct(void **state) {
   assert_int_equal(script_new(mem_default(), 0, luaopen_budget, &s), BUDGET_OK);
   assert_int_equal(worker_init(s, &setup), BUDGET_OK);
   memset(&p, 0, sizeof p);
+  rowbuf_init(&p.text, mem_default());
   values[0] = FAILING_VALUE;
   p.values = values;
   p.nvalues = 1;
   assert_int_equal(worker_run(s, &p), BUDGET_OK);
   assert_true(p.flags & WORKER_FAILED);
-  assert_non_null(p.rows);
-  assert_non_null(strstr(p.rows, "no rate " FAILING_VALUE " here"));
-  worker_point_free(mem_default(), &p);
+  assert_non_null(strstr(worker_rows(&p), "no rate " FAILING_VALUE " here"));
+  worker_point_free(&p);
   script_free(s);
 
   /* a script that is not there: ESCRIPT with the message on the state */
