@@ -23,7 +23,7 @@ void rowbuf_free(rowbuf *b) {
 
 void rowbuf_put(rowbuf *b, const char *s, size_t n) {
   if (b->failed) return;
-  if (n > b->cap - b->len || b->p == NULL) {
+  if (b->p == NULL || n >= b->cap - b->len) {  /* room for the text and the NUL after it */
     size_t need;
     if (__builtin_add_overflow(b->len, n, &need) || __builtin_add_overflow(need, 1, &need) ||
         mem_grow(b->A, (void **)&b->p, &b->cap, need < 256 ? 256 : need, 1) != BUDGET_OK) {
