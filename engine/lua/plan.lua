@@ -159,8 +159,8 @@ local function compile(stats, base, names, lists, format, header_of)
         if not p then fail() end
         op.param = p
         op.values = values_of(method, refs[1], lists[p], grains)
-        for _, v in ipairs(lists[p]) do  -- the first value the script takes, for the trial below
-          if op.values[_] then try_arg = v break end
+        for j, v in ipairs(lists[p]) do  -- the first value the script takes, for the trial below
+          if op.values[j] then try_arg = v break end
         end
       else
         local vals = values_of(method, refs[1], { arg[1] }, grains)

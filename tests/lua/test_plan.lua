@@ -49,6 +49,10 @@ end
 -- The recogniser itself, in the module (build/.../lua/budget.so): which texts are plans on the SAST model.
 H.test("the sweep shapes compile to plans, and nothing else does", function()
   local dir = H.bin:match("^(.*)/[^/]*$") or "."
+  if not io.open(dir .. "/lua/budget.so") then  -- a sanitizer build makes the command only: the gcc build runs this
+    print("test_plan: no " .. dir .. "/lua/budget.so in this build: the recogniser is tested in the builds that make it")
+    return
+  end
   local code = [==[
     local budget = require "budget"
     local P = require "budget.plan"
